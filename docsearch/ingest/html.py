@@ -1,0 +1,51 @@
+"""HTML: visible text of the main content, navigation and scripts stripped, table rows as "cell | cell"."""
+
+from __future__ import annotations
+
+from docsearch.errors import IngestError
+
+_DROP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe", "svg", "button", "menu"}
+_BLOCK = {
+    "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article",
+    "blockquote", "pre", "dd", "dt", "ul", "ol", "main", "body",
+}
+
+
+def extract_html(data: bytes, path: str) -> tuple[list[str], list[str]]:
+    from lxml import etree, html
+
+    try:
+        parser = html.HTMLParser(encoding=None, remove_comments=True, huge_tree=False)
+        root = html.document_fromstring(data, parser=parser)
+    except Exception as exc:
+        raise IngestError(path, f"the HTML cannot be parsed ({type(exc).__name__})") from exc
+    main = root.find(".//main") or root.find(".//article")
+    start = main if main is not None else root
+    parts: list[str] = []
+    skip_depth = 0
+    # iterative walk: documents with deeply nested tags must not exhaust the recursion limit
+    for event, el in etree.iterwalk(start, events=("start", "end")):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = tag.lower()
+        if event == "start":
+            if tag in _DROP:
+                skip_depth += 1
+            if tag in ("td", "th") and skip_depth == 0 and parts and not parts[-1].endswith("\n"):
+                parts.append(" | ")
+            if skip_depth == 0 and el.text and tag not in _DROP:
+                parts.append(el.text)
+        else:
+            if tag in _BLOCK and skip_depth == 0:
+                parts.append("\n")
+            if tag in _DROP:
+                skip_depth -= 1
+            if skip_depth == 0 and el.tail:
+                parts.append(el.tail)
+    lines = []
+    for ln in "".join(parts).split("\n"):
+        ln = " ".join(ln.split()).strip(" |")
+        if ln:
+            lines.append(ln.replace("| |", "|"))
+    if not lines:
+        raise IngestError(path, "the HTML page contains no text")
+    return ["\n".join(lines)], []
