@@ -13,7 +13,7 @@ from docsearch.errors import IngestError
 from docsearch.ingest.normalize import clean_text
 from docsearch.ingest.sniff import describe, sniff
 
-SUPPORTED = (".pdf", ".docx", ".html", ".htm", ".txt", ".md")
+SUPPORTED = (".pdf", ".docx", ".html", ".htm", ".txt")
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 
 

@@ -22,7 +22,7 @@ def doc_id_for(number: str | None, source: str) -> str:
 
 
 def parse_text(text: str, source: str = "<text>", warnings: list[str] | None = None) -> Document:
-    parsed = read_clauses(text)
+    parsed = read_clauses(text, ocr=any("OCR" in w for w in (warnings or [])))
     meta = read_metadata(parsed.header, parsed.tail, [])
     clauses = parsed.clauses
     warns = list(warnings or []) + parsed.warnings

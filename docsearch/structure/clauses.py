@@ -104,6 +104,8 @@ class _Reader:
             while self.stack and self.stack[-1].kind in BULLETS:
                 self.stack.pop()
         parent = self.stack[-1] if self.stack else None
+        if kind == "num" and self.ocr:
+            label = self._ocr_sequence(parent, label)
         if kind in BULLETS:
             counters = parent.counters if parent else self.root_counters
             counters[kind] = counters.get(kind, 0) + 1
@@ -115,6 +117,23 @@ class _Reader:
         self.stack.append(opened)
 
     root_counters: dict[str, int] = {}
+    ocr = False
+    # digits OCR confuses with one another
+    _CONFUSABLE = {("9", "5"), ("5", "9"), ("8", "3"), ("3", "8"), ("6", "5"), ("5", "6"), ("1", "7"), ("7", "1"),
+                   ("0", "8"), ("8", "0"), ("4", "1"), ("2", "7")}
+
+    def _ocr_sequence(self, parent: _Open | None, label: str) -> str:
+        """In OCR text, a numbered item out of sequence by a confusable digit takes the expected number."""
+        prefix = parent.clause.address + "." if parent else ""
+        siblings = [c for c in self.clauses if c.parent == (parent.clause.address if parent else None) and c.kind == "num"]
+        if not siblings or not siblings[-1].label.isdigit() or not label.isdigit():
+            return label
+        expected = str(int(siblings[-1].label) + 1)
+        if label != expected and len(label) == len(expected) and prefix + label not in self.addresses:
+            diff = [(a, b) for a, b in zip(label, expected) if a != b]
+            if len(diff) == 1 and diff[0] in self._CONFUSABLE:
+                return expected
+        return label
 
     def open_dieu(self, label: str, line: str, lineno: int, page: int) -> None:
         self.stack.clear()
@@ -376,9 +395,10 @@ def _next_article(current: str, candidate: str) -> bool:
         return False
 
 
-def read_clauses(text: str) -> Parsed:
+def read_clauses(text: str, ocr: bool = False) -> Parsed:
     """Read the clause tree of a normalised text (pages separated by form feeds)."""
     reader = _Reader()
+    reader.ocr = ocr
     reader.root_counters = {}
     page = 1
     lineno = 0

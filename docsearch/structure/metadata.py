@@ -38,6 +38,8 @@ KNOWN_BODIES = {
     "CHÍNH PHỦ": "Chính phủ",
     "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ",
     "ĐẢNG ĐOÀN QUỐC HỘI": "Đảng đoàn Quốc hội",
+    "BAN THƯỜNG VỤ TỈNH ỦY": "Ban Thường vụ Tỉnh ủy",
+    "BAN THƯỜNG VỤ THÀNH ỦY": "Ban Thường vụ Thành ủy",
     "BAN CÁN SỰ ĐẢNG CHÍNH PHỦ": "Ban cán sự đảng Chính phủ",
     "ỦY BAN KIỂM TRA TRUNG ƯƠNG": "Ủy ban Kiểm tra Trung ương",
     "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG": "Văn phòng Trung ương Đảng",

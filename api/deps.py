@@ -1,0 +1,44 @@
+"""Typed dependencies: the settings and the shared read-only index."""
+
+from __future__ import annotations
+
+import hmac
+import threading
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException
+
+from docsearch.config import Settings, get_settings
+from docsearch.index import Index
+
+_lock = threading.Lock()
+_index: Index | None = None
+
+
+def get_index() -> Index:
+    global _index
+    with _lock:
+        if _index is None:
+            _index = Index(get_settings().index)
+        return _index
+
+
+def reset_index() -> None:
+    global _index
+    with _lock:
+        if _index is not None:
+            _index.close()
+        _index = None
+
+
+def require_api_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
+    key = get_settings().api_key
+    if not key:
+        raise HTTPException(403, "write endpoints are disabled: set DOCSEARCH_API_KEY on the server to enable them")
+    if not x_api_key or not hmac.compare_digest(x_api_key.encode(), key.encode()):
+        raise HTTPException(403, "missing or wrong X-API-Key")
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+IndexDep = Annotated[Index, Depends(get_index)]
+WriteAccess = Annotated[None, Depends(require_api_key)]

@@ -1,0 +1,75 @@
+"""FastAPI app factory: JSON API (OpenAPI at /docs) and the staff web page at /."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.deps import IndexDep
+from api.routes import documents, search
+from api.schemas import Health
+from docsearch.config import get_settings
+from docsearch.errors import DocsearchError
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("docsearch.api")
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message}})
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="docsearch", version="0.1.0",
+                  description="Tìm kiếm và gắn chủ đề văn bản chính sách — search over Vietnamese policy documents")
+    settings = get_settings()
+    if settings.cors_origins:
+        from fastapi.middleware.cors import CORSMiddleware
+
+        app.add_middleware(CORSMiddleware, allow_origins=[o.strip() for o in settings.cors_origins.split(",")],
+                           allow_methods=["GET", "POST", "DELETE"], allow_headers=["X-API-Key", "Content-Type"])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_req: Request, exc: StarletteHTTPException):
+        code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                413: "too_large", 422: "invalid"}.get(exc.status_code, "error")
+        return _error(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_req: Request, exc: RequestValidationError):
+        msgs = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', []))}: {e.get('msg')}" for e in exc.errors())
+        return _error(422, "invalid", msgs[:1000])
+
+    @app.exception_handler(DocsearchError)
+    async def ds_error(_req: Request, exc: DocsearchError):
+        return _error(400, "docsearch_error", str(exc).split(": ", 1)[-1][:500])
+
+    @app.exception_handler(Exception)
+    async def any_error(_req: Request, exc: Exception):
+        log.exception("unhandled error")
+        return _error(500, "internal", "internal error; see the server log")
+
+    @app.get("/health", response_model=Health, tags=["meta"])
+    def health(index: IndexDep) -> Health:
+        n_docs = index.store.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        n_cl = index.store.db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+        return Health(status="ok", documents=n_docs, clauses=n_cl, embedder=index.embedder.name)
+
+    app.include_router(search.router)
+    app.include_router(documents.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def page():
+        return FileResponse(STATIC / "index.html")
+
+    return app
+
+
+app = create_app()

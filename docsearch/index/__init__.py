@@ -1,0 +1,241 @@
+"""The index facade: open / add / remove / search / commit over the SQLite store, BM25 fields and FAISS.
+
+Concurrency model: one writer (an exclusive lock file held while a batch ingests), many readers. SQLite is the
+source of truth and every document is one transaction; the derived BM25/FAISS files are written to a new folder,
+fsynced, and published by atomically replacing the CURRENT pointer. A reader that finds the store newer than the
+derived files it has loads the newer published files or rebuilds them in memory, so it always sees the last
+committed documents and never a half-written one."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from docsearch.errors import IndexMismatchError
+from docsearch.index.analysis import analyze
+from docsearch.index.cache import EmbeddingCache
+from docsearch.index.lexical import FIELDS, LexicalIndex
+from docsearch.index.store import Store
+from docsearch.index.vectors import VectorIndex
+from docsearch.ingest.normalize import fold
+from docsearch.model import Clause, Document
+
+
+def clause_context(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> str:
+    """Ancestor headings (first line, shortened), which give a bullet its subject."""
+    parts = []
+    parent = clause.parent
+    while parent and parent in by_address:
+        p = by_address[parent]
+        parts.append(p.heading[:160])
+        parent = p.parent
+    return " / ".join(reversed(parts))
+
+
+def passage_text(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> str:
+    ctx = clause_context(doc, clause, by_address)
+    head = doc.metadata.title or ""
+    text = clause.text
+    if clause.fields:
+        text += " " + " ".join(f"{k}: {v}" for k, v in clause.fields.items())
+    return "\n".join(x for x in (head[:200], ctx, text) if x)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(str(path), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class Index:
+    def __init__(self, path: str | Path, embedder=None, writable: bool = False, reembed: bool = False) -> None:
+        from docsearch.index.embedders import get_embedder
+
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock_fh = None
+        if writable:
+            self._lock_fh = open(self.path / "write.lock", "a+")
+            fcntl.flock(self._lock_fh, fcntl.LOCK_EX)
+        self.store = Store(self.path / "docsearch.sqlite")
+        self.cache = EmbeddingCache(self.path / "embeddings.sqlite")
+        self.embedder = embedder if embedder is not None else get_embedder()
+        name, dim = self.store.get_meta("embedder"), self.store.get_meta("dim")
+        if name is None:
+            self.store.set_meta("embedder", self.embedder.name)
+            self.store.set_meta("dim", str(self.embedder.dim))
+        elif name != self.embedder.name or int(dim or 0) != self.embedder.dim:
+            if not reembed:
+                raise IndexMismatchError(
+                    f"{self.path}: the index was built with embedder '{name}' (dim {dim}), not "
+                    f"'{self.embedder.name}' (dim {self.embedder.dim}); use that embedder, or rebuild with --reembed"
+                )
+            if not writable:
+                raise IndexMismatchError("--reembed needs a writable index (run it from ingest)")
+            self._reembed()
+        self._mem_lock = threading.RLock()
+        self.lexical: LexicalIndex | None = None
+        self.vectors: VectorIndex | None = None
+        self.restore: dict | None = None
+        self.loaded_generation = -1
+        self._dirty = False
+
+    # -- writing ---------------------------------------------------------------------------------------
+    def needs_update(self, doc: Document) -> bool:
+        return self.store.content_hash(doc.id) != doc.content_hash
+
+    def add(self, doc: Document, tagger=None) -> bool:
+        """Insert or replace a document; False when it is already indexed unchanged."""
+        if not self.needs_update(doc):
+            return False
+        by_address = {c.address: c for c in doc.clauses}
+        texts = [passage_text(doc, c, by_address) for c in doc.clauses]
+        lex_texts = [f"{clause_context(doc, c, by_address)}\n{t.split(chr(10), 1)[-1]}" for c, t in zip(doc.clauses, texts)]
+        tokens = [analyze(t) for t in lex_texts]
+        vectors = self.cache.embed(self.embedder, texts, "passage")
+        if tagger is not None:
+            tagger.tag_document(doc, vectors=vectors)
+        self.store.put_document(doc, tokens, vectors)
+        self._dirty = True
+        return True
+
+    def remove(self, doc_id: str) -> bool:
+        removed = self.store.remove_document(doc_id)
+        self._dirty = True
+        return bool(removed)
+
+    def _reembed(self) -> None:
+        rows = list(self.store.db.execute("SELECT c.id, c.doc_id FROM clauses c"))
+        docs = {d for _, d in rows}
+        self.store.set_meta("embedder", self.embedder.name)
+        self.store.set_meta("dim", str(self.embedder.dim))
+        for doc_id in docs:
+            doc = self.store.document(doc_id)
+            if doc is None:
+                continue
+            by_address = {c.address: c for c in doc.clauses}
+            vecs = self.cache.embed(self.embedder, [passage_text(doc, c, by_address) for c in doc.clauses], "passage")
+            with self.store.lock, self.store.db:
+                for c, v in zip(doc.clauses, vecs):
+                    self.store.db.execute("UPDATE clauses SET vec=? WHERE doc_id=? AND address=?",
+                                          (np.asarray(v, np.float32).tobytes(), doc_id, c.address))
+        self.store.set_meta("generation", str(self.store.generation() + 1))
+
+    def commit(self) -> None:
+        """Publish derived indexes for the current store generation (atomic)."""
+        self.ensure_loaded(force_build=self._dirty)
+        gen = self.loaded_generation
+        tmp = Path(tempfile.mkdtemp(prefix=f".derived-{gen}-", dir=self.path))
+        assert self.lexical is not None and self.vectors is not None
+        self.lexical.save(tmp)
+        self.vectors.save(tmp / "vectors.faiss")
+        (tmp / "restore.json").write_text(json.dumps(self.restore, ensure_ascii=False))
+        (tmp / "stamp.json").write_text(json.dumps({"generation": gen, "embedder": self.embedder.name}))
+        for f in tmp.iterdir():
+            if f.is_file():
+                with open(f, "rb") as fh:
+                    os.fsync(fh.fileno())
+        final = self.path / f"derived-{gen}"
+        if final.exists():
+            shutil.rmtree(final)
+        os.rename(tmp, final)
+        _fsync_dir(self.path)
+        ptr = self.path / "CURRENT.tmp"
+        ptr.write_text(final.name)
+        with open(ptr, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(ptr, self.path / "CURRENT")
+        _fsync_dir(self.path)
+        for old in self.path.glob("derived-*"):
+            if old.name != final.name:
+                shutil.rmtree(old, ignore_errors=True)
+        for old in self.path.glob(".derived-*"):
+            shutil.rmtree(old, ignore_errors=True)
+        self._dirty = False
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def ensure_loaded(self, force_build: bool = False) -> None:
+        gen = self.store.generation()
+        if gen == self.loaded_generation and not force_build:
+            return
+        with self._mem_lock:
+            if gen == self.loaded_generation and not force_build:
+                return
+            if not force_build and self._load_published(gen):
+                return
+            self._build(gen)
+
+    def _load_published(self, gen: int) -> bool:
+        cur = self.path / "CURRENT"
+        if not cur.exists():
+            return False
+        d = self.path / cur.read_text().strip()
+        try:
+            stamp = json.loads((d / "stamp.json").read_text())
+            if stamp.get("generation") != gen or stamp.get("embedder") != self.embedder.name:
+                return False
+            lexical = LexicalIndex.load(d)
+            vectors = VectorIndex.load(d / "vectors.faiss", self.embedder.dim)
+            restore = json.loads((d / "restore.json").read_text())
+        except (OSError, ValueError, RuntimeError):
+            return False
+        self.lexical, self.vectors, self.restore, self.loaded_generation = lexical, vectors, restore, gen
+        return True
+
+    def _build(self, gen: int) -> None:
+        from docsearch.config import get_settings
+
+        ids, toks, vecs = [], {f: [] for f in FIELDS}, []
+        uni: dict[str, Counter] = defaultdict(Counter)
+        bi: dict[str, Counter] = defaultdict(Counter)
+        for cid, tw, ts, vec in self.store.iter_index_rows():
+            ids.append(cid)
+            w = tw.split() if tw else []
+            s = ts.split() if ts else []
+            toks["words"].append(w)
+            toks["syllables"].append(s)
+            toks["folded"].append([fold(x) for x in s])
+            vecs.append(np.frombuffer(vec, dtype=np.float32))
+            for a in s:
+                uni[fold(a)][a] += 1
+            for a, b in zip(s, s[1:]):
+                bi[fold(a) + " " + fold(b)][a + " " + b] += 1
+        lexical = LexicalIndex.build(ids, toks)
+        hnsw = len(ids) > get_settings().hnsw_threshold
+        vectors = VectorIndex(self.embedder.dim, hnsw=hnsw)
+        if ids:
+            vectors.add(ids, np.vstack(vecs))
+        restore = {
+            "uni": {k: c.most_common(1)[0][0] for k, c in uni.items() if any(ch for ch in k)},
+            "bi": {k: c.most_common(1)[0][0] for k, c in bi.items() if sum(c.values()) >= 1},
+        }
+        self.lexical, self.vectors, self.restore, self.loaded_generation = lexical, vectors, restore, gen
+
+    def search(self, query: str, k: int = 10, **kwargs):
+        from docsearch.search.hybrid import search
+
+        return search(self, query, k=k, **kwargs)
+
+    def close(self) -> None:
+        self.store.close()
+        self.cache.close()
+        if self._lock_fh is not None:
+            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -1,0 +1,99 @@
+"""Text analysis for the three lexical fields, applied alike to clauses and queries.
+
+- words: underthesea word segmentation (per paragraph), lower-cased, one tone style ("nhà_ở", "xã_hội");
+- syllables: the same text split into syllables;
+- folded: syllables without diacritics (đ → d), for queries typed without marks.
+One-character tokens are kept (the "6" of "Nghị quyết 6", the "a" of "điểm a")."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from docsearch.ingest.normalize import fold, match_form
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
+
+# common administrative abbreviations, expanded on both sides (clause and query)
+ABBREVIATIONS: dict[str, str] = {
+    "hđnd": "hội đồng nhân dân",
+    "ubnd": "ủy ban nhân dân",
+    "ubmttq": "ủy ban mặt trận tổ quốc",
+    "mttq": "mặt trận tổ quốc",
+    "kcn": "khu công nghiệp",
+    "kktgs": "kiểm tra giám sát",
+    "ktgs": "kiểm tra giám sát",
+    "ntm": "nông thôn mới",
+    "bch": "ban chấp hành",
+    "bct": "bộ chính trị",
+    "tw": "trung ương",
+    "cp": "chính phủ",
+    "ttg": "thủ tướng",
+    "qh": "quốc hội",
+    "ubtvqh": "ủy ban thường vụ quốc hội",
+    "khcn": "khoa học công nghệ",
+    "kh&cn": "khoa học và công nghệ",
+    "đmst": "đổi mới sáng tạo",
+    "cđs": "chuyển đổi số",
+    "nơxh": "nhà ở xã hội",
+    "gpmb": "giải phóng mặt bằng",
+    "xhcn": "xã hội chủ nghĩa",
+    "cnh": "công nghiệp hóa",
+    "hđh": "hiện đại hóa",
+    "bđs": "bất động sản",
+    "đtm": "đánh giá tác động môi trường",
+    "tnmt": "tài nguyên và môi trường",
+    "ngân sách nn": "ngân sách nhà nước",
+    "nsnn": "ngân sách nhà nước",
+    "dnnn": "doanh nghiệp nhà nước",
+    "ppp": "hợp tác công tư",
+    "cntt": "công nghệ thông tin",
+    "atgt": "an toàn giao thông",
+    "qpan": "quốc phòng an ninh",
+    "tthc": "thủ tục hành chính",
+    "dvc": "dịch vụ công",
+    "csdl": "cơ sở dữ liệu",
+}
+_ABBR_RE = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w&])", re.I)
+
+
+def expand_abbreviations(text: str) -> str:
+    """Append the expansion after each abbreviation ("UBND" → "UBND ủy ban nhân dân")."""
+    return _ABBR_RE.sub(lambda m: f"{m.group(0)} {ABBREVIATIONS[m.group(0).lower()]}", text)
+
+
+def syllables(text: str) -> list[str]:
+    return _TOKEN_RE.findall(match_form(text))
+
+
+def folded(tokens: list[str]) -> list[str]:
+    return [fold(t) for t in tokens]
+
+
+@lru_cache(maxsize=4096)
+def _segment_paragraph(paragraph: str) -> tuple[str, ...]:
+    from underthesea import word_tokenize
+
+    out = []
+    for w in word_tokenize(paragraph):
+        w = match_form(w)
+        parts = _TOKEN_RE.findall(w)
+        if parts:
+            out.append("_".join(parts))
+    return tuple(out)
+
+
+def words(text: str) -> list[str]:
+    """underthesea words, called per paragraph as underthesea expects."""
+    out: list[str] = []
+    for para in text.split("\n"):
+        para = para.strip()
+        if para:
+            out.extend(_segment_paragraph(para[:5000]))
+    return out
+
+
+def analyze(text: str) -> dict[str, list[str]]:
+    text = expand_abbreviations(text)
+    syl = syllables(text)
+    return {"words": words(text), "syllables": syl, "folded": folded(syl)}

@@ -1,0 +1,67 @@
+"""BM25 (bm25s sparse matrices) over three fields: words, syllables, accent-folded syllables."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+
+FIELDS = ("words", "syllables", "folded")
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+class LexicalIndex:
+    def __init__(self) -> None:
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.retrievers: dict = {}
+        self.vocab: dict[str, dict[str, int]] = {}
+
+    @classmethod
+    def build(cls, ids: list[int], tokens: dict[str, list[list[str]]]) -> LexicalIndex:
+        import bm25s
+
+        self = cls()
+        self.ids = np.asarray(ids, dtype=np.int64)
+        for f in FIELDS:
+            r = bm25s.BM25(k1=1.2, b=0.75)
+            docs = tokens[f] if len(ids) else []
+            if len(ids):
+                r.index([d if d else ["\u2205"] for d in docs], show_progress=False)
+            self.retrievers[f] = r
+        return self
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def scores(self, field: str, query_tokens: list[str]) -> np.ndarray:
+        if not len(self.ids) or not query_tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        r = self.retrievers[field]
+        vocab = r.vocab_dict
+        toks = [t for t in query_tokens if t in vocab]
+        if not toks:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(r.get_scores(toks), dtype=np.float32)
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        np.save(path / "lexical_ids.npy", self.ids)
+        for f, r in self.retrievers.items():
+            if len(self.ids):
+                r.save(str(path / f"bm25_{f}"))
+        (path / "lexical.json").write_text(json.dumps({"fields": list(FIELDS), "n": int(len(self.ids))}))
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex:
+        import bm25s
+
+        self = cls()
+        self.ids = np.load(path / "lexical_ids.npy")
+        for f in FIELDS:
+            if len(self.ids):
+                self.retrievers[f] = bm25s.BM25.load(str(path / f"bm25_{f}"))
+            else:
+                self.retrievers[f] = bm25s.BM25()
+        return self

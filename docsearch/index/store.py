@@ -1,0 +1,250 @@
+"""SQLite store: documents, clauses (with their analysed tokens and vectors), references, tags and links.
+
+It is the one source of truth: the BM25 and FAISS indexes are derived from it and can always be rebuilt.
+Every document is written in one transaction, so a crash leaves either the old or the new document."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from docsearch.model import Clause, Document, Metadata, Reference, Tag
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, source TEXT, number TEXT, type TEXT, issuer TEXT, date TEXT, year INTEGER,
+    title TEXT, signer TEXT, place TEXT, content_hash TEXT, warnings TEXT, topics TEXT, added TEXT
+);
+CREATE TABLE IF NOT EXISTS clauses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ord INTEGER, address TEXT, label TEXT,
+    level INTEGER, heading TEXT, text TEXT, breadcrumb TEXT, parent TEXT, page INTEGER, kind TEXT,
+    fields TEXT, tok_words TEXT, tok_syl TEXT, vec BLOB, UNIQUE (doc_id, address)
+);
+CREATE INDEX IF NOT EXISTS clauses_doc ON clauses (doc_id);
+CREATE TABLE IF NOT EXISTS refs (
+    doc_id TEXT, clause TEXT, number TEXT, doc_type TEXT, title TEXT, year INTEGER, date TEXT,
+    relation TEXT, text TEXT
+);
+CREATE INDEX IF NOT EXISTS refs_doc ON refs (doc_id);
+CREATE INDEX IF NOT EXISTS refs_number ON refs (number);
+CREATE TABLE IF NOT EXISTS tags (clause_id INTEGER, topic TEXT, score REAL, evidence TEXT);
+CREATE INDEX IF NOT EXISTS tags_clause ON tags (clause_id);
+CREATE INDEX IF NOT EXISTS tags_topic ON tags (topic);
+CREATE TABLE IF NOT EXISTS links (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, task_doc TEXT, task_address TEXT, task_text TEXT,
+    target_doc TEXT, clause_address TEXT, score REAL, status TEXT, rank INTEGER, updated TEXT,
+    UNIQUE (task_doc, task_address, task_text, target_doc, clause_address)
+);
+"""
+
+
+class Store:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=60, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        self.lock = threading.RLock()
+        with self.lock:
+            self.db.executescript(_SCHEMA)
+            if self.get_meta("schema_version") is None:
+                self.set_meta("schema_version", str(SCHEMA_VERSION))
+                self.set_meta("generation", "0")
+            elif int(self.get_meta("schema_version") or 0) > SCHEMA_VERSION:
+                raise RuntimeError(f"{self.path}: index schema {self.get_meta('schema_version')} is newer than this docsearch")
+
+    # -- meta ------------------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+
+    def generation(self) -> int:
+        return int(self.get_meta("generation") or 0)
+
+    # -- documents ---------------------------------------------------------------------------------------
+    def content_hash(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def doc_id_by_source(self, source: str) -> str | None:
+        row = self.db.execute("SELECT id FROM documents WHERE source=?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray) -> tuple[list[int], list[int]]:
+        """Replace a document in one transaction. Returns (removed clause ids, new clause ids)."""
+        m = doc.metadata
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                removed = [r[0] for r in self.db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc.id,))]
+                self._delete(doc.id)
+                self.db.execute(
+                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc.id, doc.source, m.number, m.type, m.issuer, m.date, m.year, m.title, m.signer, m.place,
+                     doc.content_hash, json.dumps(doc.warnings, ensure_ascii=False),
+                     json.dumps([asdict(t) for t in doc.tags], ensure_ascii=False),
+                     datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                )
+                new_ids = []
+                for i, (c, tok) in enumerate(zip(doc.clauses, tokens)):
+                    cur = self.db.execute(
+                        "INSERT INTO clauses (doc_id, ord, address, label, level, heading, text, breadcrumb, parent,"
+                        " page, kind, fields, tok_words, tok_syl, vec) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        (doc.id, i, c.address, c.label, c.level, c.heading, c.text, c.breadcrumb, c.parent, c.page,
+                         c.kind, json.dumps(c.fields, ensure_ascii=False), " ".join(tok["words"]),
+                         " ".join(tok["syllables"]), np.asarray(vectors[i], dtype=np.float32).tobytes()),
+                    )
+                    cid = int(cur.lastrowid)
+                    new_ids.append(cid)
+                    for t in c.tags:
+                        self.db.execute("INSERT INTO tags VALUES (?,?,?,?)",
+                                        (cid, t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
+                for r in doc.references:
+                    self.db.execute("INSERT INTO refs VALUES (?,?,?,?,?,?,?,?,?)",
+                                    (doc.id, r.clause, r.number, r.doc_type, r.title, r.year, r.date, r.relation, r.text))
+                self.set_meta("generation", str(self.generation() + 1))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return removed, new_ids
+
+    def _delete(self, doc_id: str) -> None:
+        self.db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+        self.db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+
+    def remove_document(self, doc_id: str) -> list[int]:
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                removed = [r[0] for r in self.db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc_id,))]
+                if not removed and not self.db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
+                    self.db.execute("ROLLBACK")
+                    return []
+                self._delete(doc_id)
+                self.db.execute("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
+                self.set_meta("generation", str(self.generation() + 1))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return removed
+
+    def documents(self) -> list[dict]:
+        cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "signer", "place",
+                "content_hash", "warnings", "topics", "added"]
+        out = []
+        for row in self.db.execute(f"SELECT {', '.join(cols)} FROM documents ORDER BY date DESC, id"):
+            d = dict(zip(cols, row))
+            d["warnings"] = json.loads(d["warnings"] or "[]")
+            d["topics"] = json.loads(d["topics"] or "[]")
+            d["clauses"] = self.db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (d["id"],)).fetchone()[0]
+            out.append(d)
+        return out
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute(
+            "SELECT id, source, number, type, issuer, date, title, signer, place, content_hash, warnings, topics"
+            " FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if not row:
+            return None
+        meta = Metadata(number=row[2], type=row[3], issuer=row[4], date=row[5], title=row[6], signer=row[7], place=row[8])
+        doc = Document(id=row[0], source=row[1], metadata=meta, content_hash=row[9] or "",
+                       warnings=json.loads(row[10] or "[]"),
+                       tags=[Tag(**t) for t in json.loads(row[11] or "[]")])
+        ids = []
+        for r in self.db.execute(
+            "SELECT id, address, label, level, heading, text, breadcrumb, parent, page, kind, fields FROM clauses"
+            " WHERE doc_id=? ORDER BY ord", (doc_id,)):
+            ids.append(r[0])
+            doc.clauses.append(Clause(address=r[1], label=r[2], level=r[3], heading=r[4], text=r[5], breadcrumb=r[6],
+                                      parent=r[7], page=r[8], kind=r[9], fields=json.loads(r[10] or "{}")))
+        tags = self.tags_for(ids)
+        for cid, c in zip(ids, doc.clauses):
+            c.tags = tags.get(cid, [])
+        for r in self.db.execute("SELECT clause, number, doc_type, title, year, date, relation, text FROM refs WHERE doc_id=?", (doc_id,)):
+            doc.references.append(Reference(clause=r[0], number=r[1], doc_type=r[2], title=r[3], year=r[4], date=r[5],
+                                            relation=r[6], text=r[7]))
+        return doc
+
+    def tags_for(self, clause_ids: Iterable[int]) -> dict[int, list[Tag]]:
+        ids = list(clause_ids)
+        out: dict[int, list[Tag]] = {}
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            for cid, topic, score, ev in self.db.execute(
+                f"SELECT clause_id, topic, score, evidence FROM tags WHERE clause_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY score DESC", chunk):
+                out.setdefault(cid, []).append(Tag(topic=topic, score=score, evidence=json.loads(ev or "[]")))
+        return out
+
+    def clause_rows(self, ids: list[int]) -> dict[int, dict]:
+        out: dict[int, dict] = {}
+        cols = ["id", "doc_id", "address", "label", "level", "heading", "text", "breadcrumb", "parent", "page", "kind", "fields"]
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            for row in self.db.execute(
+                f"SELECT {', '.join('c.' + c for c in cols)}, d.number, d.type, d.title, d.issuer, d.date FROM clauses c"
+                f" JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(chunk))})", chunk):
+                d = dict(zip(cols + ["doc_number", "doc_type", "doc_title", "doc_issuer", "doc_date"], row))
+                d["fields"] = json.loads(d["fields"] or "{}")
+                out[d["id"]] = d
+        return out
+
+    def clause_id(self, doc_id: str, address: str) -> int | None:
+        row = self.db.execute("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
+        return row[0] if row else None
+
+    def iter_index_rows(self) -> Iterator[tuple[int, str, str, bytes]]:
+        yield from self.db.execute("SELECT id, tok_words, tok_syl, vec FROM clauses ORDER BY id")
+
+    def filter_ids(self, doc: list[str] | None = None, doc_type: str | None = None, issuer: str | None = None,
+                   year_from: int | None = None, year_to: int | None = None, topic: str | None = None,
+                   address_prefix: str | None = None) -> set[int] | None:
+        """Clause ids that pass the filters; None when no filter is set."""
+        where, args = [], []
+        if doc:
+            where.append(f"c.doc_id IN ({','.join('?' * len(doc))})")
+            args += list(doc)
+        if doc_type:
+            where.append("lower(d.type) = lower(?)")
+            args.append(doc_type)
+        if issuer:
+            where.append("lower(d.issuer) LIKE lower(?)")
+            args.append(f"%{issuer}%")
+        if year_from:
+            where.append("d.year >= ?")
+            args.append(year_from)
+        if year_to:
+            where.append("d.year <= ?")
+            args.append(year_to)
+        if address_prefix:
+            where.append("(c.address = ? OR c.address LIKE ?)")
+            args += [address_prefix, address_prefix + ".%"]
+        if topic:
+            where.append("c.id IN (SELECT clause_id FROM tags WHERE topic = ?)")
+            args.append(topic)
+        if not where:
+            return None
+        q = "SELECT c.id FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE " + " AND ".join(where)
+        return {r[0] for r in self.db.execute(q, args)}
+
+    def close(self) -> None:
+        self.db.close()

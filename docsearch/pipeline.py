@@ -1,0 +1,73 @@
+"""Batch ingest: files → parse → (tag) → index, one bad file never stopping the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docsearch.errors import IngestError
+from docsearch.ingest import SUPPORTED
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    clauses: int = 0
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added or updated, {len(self.unchanged)} unchanged, {len(self.failed)} failed, "
+                f"{self.clauses} clauses indexed")
+
+
+def collect_files(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED
+                          and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        else:
+            out.append(p)
+    return out
+
+
+def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path], None] | None = None,
+                 commit_every: int = 0) -> IngestReport:
+    from docsearch.config import get_settings
+    from docsearch.structure import parse_file
+
+    s = get_settings()
+    report = IngestReport()
+    done = 0
+    for f in files:
+        if progress:
+            progress(f)
+        try:
+            doc = parse_file(str(f), max_bytes=s.max_file_bytes, ocr_lang=s.ocr_lang)
+            # the same file re-ingested under a new number replaces its old entry
+            old = index.store.doc_id_by_source(doc.source)
+            if old and old != doc.id:
+                index.remove(old)
+            if index.add(doc, tagger=tagger):
+                report.added.append(str(f))
+                report.clauses += len(doc.clauses)
+            else:
+                report.unchanged.append(str(f))
+            for w in doc.warnings:
+                report.warnings.append((str(f), w))
+        except IngestError as exc:
+            report.failed.append((str(f), exc.reason))
+        except MemoryError:
+            report.failed.append((str(f), "the file needs more memory than is available"))
+        except RecursionError:
+            report.failed.append((str(f), "the file's structure is nested too deeply to read"))
+        except Exception as exc:  # one bad file must not stop the batch; the reason is kept
+            report.failed.append((str(f), f"unexpected {type(exc).__name__}: {exc}"[:300]))
+        done += 1
+        if commit_every and done % commit_every == 0:
+            index.commit()
+    index.commit()
+    return report
