@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from docsearch.errors import IngestError
 
 _DROP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe", "svg", "button", "menu"}
@@ -11,12 +13,28 @@ _BLOCK = {
 }
 
 
+_CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+
+
+def _decode(data: bytes, path: str) -> str:
+    m = _CHARSET_RE.search(data[:4096])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii"), errors="replace")
+        except LookupError:
+            pass
+    from docsearch.ingest.text import decode
+
+    return decode(data, path)[0]
+
+
 def extract_html(data: bytes, path: str) -> tuple[list[str], list[str]]:
     from lxml import etree, html
 
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", _decode(data, path))
     try:
-        parser = html.HTMLParser(encoding=None, remove_comments=True, huge_tree=False)
-        root = html.document_fromstring(data, parser=parser)
+        parser = html.HTMLParser(remove_comments=True, huge_tree=False)
+        root = html.document_fromstring(text, parser=parser)
     except Exception as exc:
         raise IngestError(path, f"the HTML cannot be parsed ({type(exc).__name__})") from exc
     main = root.find(".//main") or root.find(".//article")

@@ -44,7 +44,8 @@ KNOWN_BODIES = {
     "ỦY BAN KIỂM TRA TRUNG ƯƠNG": "Ủy ban Kiểm tra Trung ương",
     "VĂN PHÒNG TRUNG ƯƠNG ĐẢNG": "Văn phòng Trung ương Đảng",
 }
-_IGNORE_HEADER = ("ĐẢNG CỘNG SẢN VIỆT NAM", "VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+_IGNORE_HEADER = ("ĐẢNG CỘNG SẢN VIỆT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA", "VIỆT NAM")
 _PROPER = [
     "Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương", "Trung ương", "Quốc hội", "Chính phủ",
     "Thủ tướng", "Việt Nam", "Nhà nước", "Đảng", "Nhân dân", "Mặt trận Tổ quốc", "Hội đồng nhân dân",

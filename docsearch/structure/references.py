@@ -134,8 +134,11 @@ def document_references(header: list[str], title: str | None, clauses: list[Clau
             continue
         refs.extend(find_references(line, own_number))
     for c in clauses:
+        # the clause that issues the programme ("Điều 1. Ban hành kèm theo … Chương trình hành động … thực hiện
+        # Nghị quyết …") and an appendix caption say what the document implements; elsewhere a mention stays one
+        says_implements = c.address == "Điều 1" or (c.kind == "appendix")
         for r in find_references(c.text, own_number, clause=c.address):
-            # a mention in the clause that carries the programme ("Điều 1. Ban hành kèm theo … Chương trình hành
-            # động … thực hiện Nghị quyết …") is an implements relation too; elsewhere it stays a mention
+            if r.relation == "implements" and not says_implements:
+                r.relation = "mentions"
             refs.append(r)
     return refs

@@ -1,0 +1,39 @@
+"""Shared fixtures. Real documents come from ../shared (tests that need them skip cleanly when it is absent)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("DOCSEARCH_SHARED", ROOT.parent / "shared"))
+RAW = SHARED / "corpus" / "raw"
+SAMPLES = ROOT / "corpus"
+
+
+def need_shared(*parts: str) -> Path:
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} is absent (the shared data set is not beside this checkout)")
+    return p
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def f1(pred, gold) -> float:
+    p, g = set(pred), set(gold)
+    tp = len(p & g)
+    if not tp:
+        return 0.0
+    prec, rec = tp / len(p), tp / len(g)
+    return 2 * prec * rec / (prec + rec)
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> Path:
+    return need_shared("corpus", "raw")
