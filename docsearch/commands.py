@@ -24,14 +24,8 @@ def cmd_ingest(args) -> int:
     if not files:
         print("error: no PDF, DOCX, HTML or text files found in " + ", ".join(args.paths), file=sys.stderr)
         return 2
-    tagger = None
-    try:
-        from docsearch.tagging import get_tagger
-
-        tagger = get_tagger()
-    except ImportError:
-        pass
     with _index(args, writable=True) as ix:
+        tagger = None if args.no_tags else _tagger(ix)
         bar = tqdm(total=len(files), unit="file", disable=args.quiet or not sys.stderr.isatty(), file=sys.stderr)
 
         def step(f: Path) -> None:
@@ -108,7 +102,7 @@ def cmd_eval_retrieval(args) -> int:
     from docsearch.evaluate.retrieval import run
 
     modes = ["bm25", "dense", "hybrid"] if args.mode == "all" else [args.mode]
-    res = run(args.passages, args.queries, modes, workdir=args.workdir)
+    res = run(args.passages, args.queries, modes, workdir=args.workdir, fold_queries=args.fold_queries)
     if args.json:
         for m in modes:
             print(json.dumps(res[m], ensure_ascii=False))
@@ -130,6 +124,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--reembed", action="store_true", help="re-embed everything with the configured embedder")
+    p.add_argument("--no-tags", action="store_true", help="skip topic tagging")
     p.set_defaults(func=cmd_ingest)
 
     p = idx(sub.add_parser("search", help="hybrid search over the indexed clauses"))
@@ -161,5 +156,134 @@ def register(sub) -> None:
     p.add_argument("--queries", required=True)
     p.add_argument("--mode", choices=["hybrid", "bm25", "dense", "all"], default="hybrid")
     p.add_argument("--workdir", help="where the temporary index (and its embedding cache) lives")
+    p.add_argument("--fold-queries", action="store_true", help="strip the diacritics from every query first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_retrieval)
+
+    register_topics(sub, evs)
+
+
+# -- topics --------------------------------------------------------------------------------------------------
+def _tagger(index=None):
+    from docsearch.index.cache import EmbeddingCache
+    from docsearch.index.embedders import get_embedder
+    from docsearch.tagging import get_tagger
+
+    cache = index.cache if index is not None else EmbeddingCache(Path.home() / ".cache" / "docsearch" / "embeddings.sqlite")
+    return get_tagger(embedder=get_embedder(), cache=cache)
+
+
+def _print_tags(tags, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps([{"topic": t.topic, "name": t.name, "score": t.score, "evidence": t.evidence} for t in tags],
+                         ensure_ascii=False))
+        return
+    if not tags:
+        print("  (không gắn được chủ đề)")
+    for t in tags:
+        print(f"  {t.topic:<24} {t.score:.2f}  {t.name}")
+        for e in t.evidence:
+            print(f"      · {e}")
+
+
+def cmd_tag(args) -> int:
+    if args.text is None and args.file is None:
+        print("error: give --text \"…\" or a FILE", file=sys.stderr)
+        return 2
+    tagger = _tagger()
+    if args.text is not None:
+        _print_tags(tagger.tag_text(args.text), args.json)
+        return 0
+    from docsearch.index import passage_text
+    from docsearch.structure import parse_file
+
+    doc = parse_file(args.file)
+    by_address = {c.address: c for c in doc.clauses}
+    vecs = tagger.cache.embed(tagger.embedder, [passage_text(doc, c, by_address) for c in doc.clauses], "passage")
+    tagger.tag_document(doc, vectors=vecs)
+    if args.json:
+        print(json.dumps({"document": [asdict(t) for t in doc.tags],
+                          "clauses": {c.address: [asdict(t) for t in c.tags] for c in doc.clauses}}, ensure_ascii=False))
+        return 0
+    print("Chủ đề của văn bản:")
+    for t in doc.tags[:8]:
+        print(f"  {t.topic:<24} {t.score:.0%} số điều khoản")
+    for c in doc.clauses:
+        print(f"{c.address:<16} " + ", ".join(f"{t.topic} {t.score:.2f}" for t in c.tags))
+    return 0
+
+
+def cmd_retag(args) -> int:
+    with _index(args, writable=True) as ix:
+        n = ix.retag(_tagger(ix))
+    print(f"re-tagged {n} documents")
+    return 0
+
+
+def cmd_topics(args) -> int:
+    from docsearch.tagging import load_taxonomy
+
+    with _index(args) as ix:
+        if args.topic:
+            rows = ix.store.topic_clauses(args.topic, limit=args.k, doc=args.doc)
+            info = ix.store.clause_rows([c for c, _ in rows])
+            out = [{"clause_id": c, "score": s, "doc_id": info[c]["doc_id"], "address": info[c]["address"],
+                    "breadcrumb": info[c]["breadcrumb"], "heading": info[c]["heading"][:200]} for c, s in rows if c in info]
+            if args.json:
+                print(json.dumps(out, ensure_ascii=False))
+            else:
+                for r in out:
+                    print(f"{r['score']:.2f}  {r['doc_id']} · {r['address']:<12} {r['heading'][:90]}")
+            return 0
+        counts = ix.store.topic_counts()
+    tax = load_taxonomy(getattr(args, "taxonomy", None))
+    rows = [{"topic": t.id, "name": t.name, "clauses": counts.get(t.id, (0, 0))[0], "documents": counts.get(t.id, (0, 0))[1]}
+            for t in tax.topics]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        for r in rows:
+            print(f"{r['topic']:<24} {r['clauses']:>6} điều khoản {r['documents']:>4} văn bản  {r['name']}")
+    return 0
+
+
+def cmd_eval_tagging(args) -> int:
+    from docsearch.evaluate.tagging import run
+
+    modes = ["lexicon", "embedding", "combined"] if args.mode == "all" else [args.mode]
+    for m in modes:
+        res = run(args.labels, args.docs, mode=m)
+        if args.json:
+            print(json.dumps(res, ensure_ascii=False))
+        else:
+            print(f"{m:<10} micro_f1 {res['micro_f1']:.4f}  macro_f1 {res['macro_f1']:.4f}  p_at_1 {res['p_at_1']:.4f}  n {res['n']}")
+    return 0
+
+
+def register_topics(sub, evs) -> None:
+    def idx(p):
+        p.add_argument("--index", help="index directory (default $DOCSEARCH_INDEX or indexes/default)")
+        return p
+
+    p = sub.add_parser("tag", help="tag a text or a document with topics")
+    p.add_argument("file", nargs="?")
+    p.add_argument("--text")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_tag)
+
+    p = idx(sub.add_parser("retag", help="re-tag the whole index after editing the taxonomy"))
+    p.set_defaults(func=cmd_retag)
+
+    p = idx(sub.add_parser("topics", help="topics with clause and document counts; or one topic's clauses"))
+    p.add_argument("topic", nargs="?")
+    p.add_argument("-k", type=int, default=50)
+    p.add_argument("--doc")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_topics)
+
+    p = evs.add_parser("tagging", help="micro-F1, macro-F1, p_at_1 on labelled texts")
+    p.add_argument("--labels", required=True)
+    p.add_argument("--docs", help="folder of the labelled documents (for context); default: guessed from --labels")
+    p.add_argument("--mode", choices=["combined", "lexicon", "embedding", "all"], default="combined")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval_tagging)

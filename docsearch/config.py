@@ -19,11 +19,16 @@ class Settings(BaseSettings):
     st_passage_prefix: str = "passage: "
     max_file_mb: int = 100
     ocr_lang: str = "vie"
+    taxonomy: str | None = Field(default=None, description="taxonomy YAML; default: the one shipped in the package")
     # fusion of normalised scores (tuned on the dev set; see bench/RESULTS.md)
-    w_words: float = 0.35
-    w_syllables: float = 0.15
-    w_folded: float = 0.10
-    w_dense: float = 0.40
+    w_words: float = 0.0
+    w_syllables: float = 0.0
+    w_folded: float = 0.0
+    w_words_seg: float = 0.3
+    w_dense: float = 0.3
+    w_dense_seg: float = 0.3
+    w_folded_unaccented: float = 0.2  # used when the query has no diacritics
+    doc_boost: float = 1.0  # added to clauses of a document the query names ("NQ 57 …")
     candidates: int = 200
     hnsw_threshold: int = 200_000  # vectors; past this the dense index switches from exact to HNSW
     # API

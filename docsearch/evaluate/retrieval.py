@@ -41,13 +41,24 @@ def build_index(passages_path: str | Path, workdir: str | Path | None = None):
 
 
 def run(passages: str | Path, queries: str | Path, modes: list[str], k: int = 10, workdir=None,
-        weights: dict | None = None) -> dict[str, dict]:
+        weights: dict | None = None, fold_queries: bool = False) -> dict[str, dict]:
+    """fold_queries: strip every diacritic from the queries first (as typed on a keyboard without Telex)."""
+    from docsearch.ingest.normalize import fold
     from docsearch.search.hybrid import rank
 
     ix = build_index(passages, workdir)
     qs = _read_jsonl(queries)
     texts = [q.get("question") or q.get("text") for q in qs]
-    qvecs = ix.cache.embed(ix.embedder, texts, "query")
+    if fold_queries:
+        from docsearch.search.query import restore_diacritics
+
+        ix.ensure_loaded()
+        texts = [fold(t) for t in texts]
+        # what is embedded is what a user's query becomes: restored to the corpus's accented forms
+        texts_for_vectors = [restore_diacritics(t, ix.restore) or t for t in texts]
+    else:
+        texts_for_vectors = texts
+    qvecs = ix.cache.embed(ix.embedder, texts_for_vectors, "query")
     out = {}
     for mode in modes:
         agg = {"MRR@10": 0.0, "Recall@1": 0.0, "Recall@5": 0.0, "Recall@10": 0.0, "nDCG@10": 0.0}
@@ -65,6 +76,7 @@ def run(passages: str | Path, queries: str | Path, modes: list[str], k: int = 10
         res = {m: round(v / n, 4) for m, v in agg.items()}
         res["n"] = n
         res["mode"] = mode
+        res["queries"] = "folded" if fold_queries else "as written"
         out[mode] = res
     ix.close()
     return out

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from docsearch.errors import IndexMismatchError
-from docsearch.index.analysis import analyze
+from docsearch.index.analysis import analyze, segments, words
 from docsearch.index.cache import EmbeddingCache
 from docsearch.index.lexical import FIELDS, LexicalIndex
 from docsearch.index.store import Store
@@ -86,6 +86,10 @@ class Index:
         self._mem_lock = threading.RLock()
         self.lexical: LexicalIndex | None = None
         self.vectors: VectorIndex | None = None
+        self.seg_lexical: LexicalIndex | None = None  # ids = owning clause ids (one entry per segment)
+        self.seg_vectors: VectorIndex | None = None  # ids = segment ids
+        self.seg_ids = np.zeros(0, np.int64)
+        self.seg_owner = np.zeros(0, np.int64)
         self.restore: dict | None = None
         self.loaded_generation = -1
         self._dirty = False
@@ -103,9 +107,17 @@ class Index:
         lex_texts = [f"{clause_context(doc, c, by_address)}\n{t.split(chr(10), 1)[-1]}" for c, t in zip(doc.clauses, texts)]
         tokens = [analyze(t) for t in lex_texts]
         vectors = self.cache.embed(self.embedder, texts, "passage")
+        # long clauses are also indexed as segments, each scored on its own and counted by the best one
+        seg_texts = [segments(c.text) for c in doc.clauses]
+        flat = [t for segs in seg_texts for t in segs]
+        flat_vecs = self.cache.embed(self.embedder, flat, "passage") if flat else np.zeros((0, self.embedder.dim))
+        seg_rows, k = [], 0
+        for segs in seg_texts:
+            seg_rows.append([(words(t), flat_vecs[k + j]) for j, t in enumerate(segs)])
+            k += len(segs)
         if tagger is not None:
             tagger.tag_document(doc, vectors=vectors)
-        self.store.put_document(doc, tokens, vectors)
+        self.store.put_document(doc, tokens, vectors, seg_rows)
         self._dirty = True
         return True
 
@@ -113,6 +125,18 @@ class Index:
         removed = self.store.remove_document(doc_id)
         self._dirty = True
         return bool(removed)
+
+    def retag(self, tagger) -> int:
+        """Tag every stored document again (after the taxonomy was edited); no re-embedding."""
+        n = 0
+        for d in self.store.documents():
+            doc = self.store.document(d["id"])
+            if doc is None:
+                continue
+            tagger.tag_document(doc, vectors=self.store.clause_vectors(doc.id))
+            self.store.replace_tags(doc.id, {c.address: c.tags for c in doc.clauses}, doc.tags)
+            n += 1
+        return n
 
     def _reembed(self) -> None:
         rows = list(self.store.db.execute("SELECT c.id, c.doc_id FROM clauses c"))
@@ -139,9 +163,13 @@ class Index:
         assert self.lexical is not None and self.vectors is not None
         self.lexical.save(tmp)
         self.vectors.save(tmp / "vectors.faiss")
+        self.seg_lexical.save(tmp / "segments")
+        self.seg_vectors.save(tmp / "segments.faiss")
+        np.save(tmp / "seg_ids.npy", self.seg_ids)
+        np.save(tmp / "seg_owner.npy", self.seg_owner)
         (tmp / "restore.json").write_text(json.dumps(self.restore, ensure_ascii=False))
         (tmp / "stamp.json").write_text(json.dumps({"generation": gen, "embedder": self.embedder.name}))
-        for f in tmp.iterdir():
+        for f in tmp.rglob("*"):
             if f.is_file():
                 with open(f, "rb") as fh:
                     os.fsync(fh.fileno())
@@ -186,10 +214,15 @@ class Index:
                 return False
             lexical = LexicalIndex.load(d)
             vectors = VectorIndex.load(d / "vectors.faiss", self.embedder.dim)
+            seg_lexical = LexicalIndex.load(d / "segments")
+            seg_vectors = VectorIndex.load(d / "segments.faiss", self.embedder.dim)
+            seg_ids, seg_owner = np.load(d / "seg_ids.npy"), np.load(d / "seg_owner.npy")
             restore = json.loads((d / "restore.json").read_text())
-        except (OSError, ValueError, RuntimeError):
+        except (OSError, ValueError, RuntimeError, KeyError):
             return False
-        self.lexical, self.vectors, self.restore, self.loaded_generation = lexical, vectors, restore, gen
+        self.lexical, self.vectors, self.restore = lexical, vectors, restore
+        self.seg_lexical, self.seg_vectors, self.seg_ids, self.seg_owner = seg_lexical, seg_vectors, seg_ids, seg_owner
+        self.loaded_generation = gen
         return True
 
     def _build(self, gen: int) -> None:
@@ -216,10 +249,31 @@ class Index:
         if ids:
             vectors.add(ids, np.vstack(vecs))
         restore = {
-            "uni": {k: c.most_common(1)[0][0] for k, c in uni.items() if any(ch for ch in k)},
-            "bi": {k: c.most_common(1)[0][0] for k, c in bi.items() if sum(c.values()) >= 1},
+            "uni": {k: dict(c.most_common(4)) for k, c in uni.items()},
+            "bi": {k: dict(c.most_common(3)) for k, c in bi.items()},
         }
-        self.lexical, self.vectors, self.restore, self.loaded_generation = lexical, vectors, restore, gen
+        # segment level: every clause once (short ones are their own segment) plus the segments of long ones
+        has_segments: set[int] = set()
+        seg_ids, seg_owner, seg_vecs, seg_lex_ids, seg_toks = [], [], [], [], []
+        for sid, cid, tw, vec in self.store.iter_segment_rows():
+            has_segments.add(cid)
+            seg_ids.append(sid)
+            seg_owner.append(cid)
+            seg_vecs.append(np.frombuffer(vec, dtype=np.float32))
+            seg_lex_ids.append(cid)
+            seg_toks.append(tw.split() if tw else [])
+        for cid, w in zip(ids, toks["words"]):
+            if cid not in has_segments:
+                seg_lex_ids.append(cid)
+                seg_toks.append(w)
+        seg_lexical = LexicalIndex.build(seg_lex_ids, {"words": seg_toks}, fields=("words",))
+        seg_vectors = VectorIndex(self.embedder.dim, hnsw=hnsw)
+        if seg_ids:
+            seg_vectors.add(seg_ids, np.vstack(seg_vecs))
+        self.lexical, self.vectors, self.restore = lexical, vectors, restore
+        self.seg_lexical, self.seg_vectors = seg_lexical, seg_vectors
+        self.seg_ids, self.seg_owner = np.asarray(seg_ids, np.int64), np.asarray(seg_owner, np.int64)
+        self.loaded_generation = gen
 
     def search(self, query: str, k: int = 10, **kwargs):
         from docsearch.search.hybrid import search

@@ -97,3 +97,29 @@ def analyze(text: str) -> dict[str, list[str]]:
     text = expand_abbreviations(text)
     syl = syllables(text)
     return {"words": words(text), "syllables": syl, "folded": folded(syl)}
+
+
+SEGMENT_WORDS = 120  # clauses longer than ~1.3x this are also indexed as segments (head line + ~120 words)
+
+
+def segments(text: str, max_words: int = SEGMENT_WORDS) -> list[str]:
+    """Split a long clause into segments that each repeat its first line (the article or item heading).
+
+    Short clauses return []: they are their own single segment."""
+    paras = [p.strip() for p in text.split("\n") if p.strip()]
+    if len(" ".join(paras).split()) <= int(max_words * 1.3) or len(paras) < 1:
+        return []
+    head, rest = paras[0], paras[1:]
+    if not rest:  # one long paragraph: cut it into windows of words
+        words = head.split()
+        head, rest = " ".join(words[:20]), [" ".join(words[i:i + max_words]) for i in range(20, len(words), max_words)]
+    out: list[str] = []
+    cur: list[str] = []
+    for para in rest:
+        if cur and len(" ".join(cur + [para]).split()) > max_words:
+            out.append(head + "\n" + " ".join(cur))
+            cur = []
+        cur.append(para)
+    if cur:
+        out.append(head + "\n" + " ".join(cur))
+    return out

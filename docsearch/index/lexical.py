@@ -13,18 +13,18 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 class LexicalIndex:
-    def __init__(self) -> None:
+    def __init__(self, fields: tuple[str, ...] = FIELDS) -> None:
         self.ids = np.zeros(0, dtype=np.int64)
         self.retrievers: dict = {}
-        self.vocab: dict[str, dict[str, int]] = {}
+        self.fields = fields
 
     @classmethod
-    def build(cls, ids: list[int], tokens: dict[str, list[list[str]]]) -> LexicalIndex:
+    def build(cls, ids: list[int], tokens: dict[str, list[list[str]]], fields: tuple[str, ...] = FIELDS) -> LexicalIndex:
         import bm25s
 
-        self = cls()
+        self = cls(fields)
         self.ids = np.asarray(ids, dtype=np.int64)
-        for f in FIELDS:
+        for f in fields:
             r = bm25s.BM25(k1=1.2, b=0.75)
             docs = tokens[f] if len(ids) else []
             if len(ids):
@@ -51,15 +51,16 @@ class LexicalIndex:
         for f, r in self.retrievers.items():
             if len(self.ids):
                 r.save(str(path / f"bm25_{f}"))
-        (path / "lexical.json").write_text(json.dumps({"fields": list(FIELDS), "n": int(len(self.ids))}))
+        (path / "lexical.json").write_text(json.dumps({"fields": list(self.fields), "n": int(len(self.ids))}))
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
         import bm25s
 
-        self = cls()
+        meta = json.loads((path / "lexical.json").read_text())
+        self = cls(tuple(meta["fields"]))
         self.ids = np.load(path / "lexical_ids.npy")
-        for f in FIELDS:
+        for f in self.fields:
             if len(self.ids):
                 self.retrievers[f] = bm25s.BM25.load(str(path / f"bm25_{f}"))
             else:

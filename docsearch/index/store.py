@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS clauses (
     fields TEXT, tok_words TEXT, tok_syl TEXT, vec BLOB, UNIQUE (doc_id, address)
 );
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses (doc_id);
+CREATE TABLE IF NOT EXISTS segments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, clause_id INTEGER NOT NULL, tok_words TEXT, vec BLOB
+);
+CREATE INDEX IF NOT EXISTS segments_clause ON segments (clause_id);
 CREATE TABLE IF NOT EXISTS refs (
     doc_id TEXT, clause TEXT, number TEXT, doc_type TEXT, title TEXT, year INTEGER, date TEXT,
     relation TEXT, text TEXT
@@ -85,7 +89,8 @@ class Store:
         row = self.db.execute("SELECT id FROM documents WHERE source=?", (source,)).fetchone()
         return row[0] if row else None
 
-    def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray) -> tuple[list[int], list[int]]:
+    def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray,
+                     segments: list[list[tuple[list[str], np.ndarray]]] | None = None) -> tuple[list[int], list[int]]:
         """Replace a document in one transaction. Returns (removed clause ids, new clause ids)."""
         m = doc.metadata
         with self.lock:
@@ -111,6 +116,9 @@ class Store:
                     )
                     cid = int(cur.lastrowid)
                     new_ids.append(cid)
+                    for seg_tokens, seg_vec in (segments[i] if segments else []):
+                        self.db.execute("INSERT INTO segments (clause_id, tok_words, vec) VALUES (?,?,?)",
+                                        (cid, " ".join(seg_tokens), np.asarray(seg_vec, np.float32).tobytes()))
                     for t in c.tags:
                         self.db.execute("INSERT INTO tags VALUES (?,?,?,?)",
                                         (cid, t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
@@ -126,6 +134,7 @@ class Store:
 
     def _delete(self, doc_id: str) -> None:
         self.db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+        self.db.execute("DELETE FROM segments WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
         self.db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
@@ -215,6 +224,9 @@ class Store:
     def iter_index_rows(self) -> Iterator[tuple[int, str, str, bytes]]:
         yield from self.db.execute("SELECT id, tok_words, tok_syl, vec FROM clauses ORDER BY id")
 
+    def iter_segment_rows(self) -> Iterator[tuple[int, int, str, bytes]]:
+        yield from self.db.execute("SELECT id, clause_id, tok_words, vec FROM segments ORDER BY id")
+
     def filter_ids(self, doc: list[str] | None = None, doc_type: str | None = None, issuer: str | None = None,
                    year_from: int | None = None, year_to: int | None = None, topic: str | None = None,
                    address_prefix: str | None = None) -> set[int] | None:
@@ -245,6 +257,40 @@ class Store:
             return None
         q = "SELECT c.id FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE " + " AND ".join(where)
         return {r[0] for r in self.db.execute(q, args)}
+
+    # -- topics ----------------------------------------------------------------------------------------------
+    def replace_tags(self, doc_id: str, clause_tags: dict[str, list[Tag]], doc_tags: list[Tag]) -> None:
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                ids = dict(self.db.execute("SELECT address, id FROM clauses WHERE doc_id=?", (doc_id,)).fetchall())
+                self.db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+                for address, tags in clause_tags.items():
+                    for t in tags:
+                        self.db.execute("INSERT INTO tags VALUES (?,?,?,?)",
+                                        (ids[address], t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
+                self.db.execute("UPDATE documents SET topics=? WHERE id=?",
+                                (json.dumps([asdict(t) for t in doc_tags], ensure_ascii=False), doc_id))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def topic_counts(self) -> dict[str, tuple[int, int]]:
+        """topic -> (clauses, documents)."""
+        return {t: (c, d) for t, c, d in self.db.execute(
+            "SELECT t.topic, COUNT(*), COUNT(DISTINCT c.doc_id) FROM tags t JOIN clauses c ON c.id = t.clause_id"
+            " GROUP BY t.topic")}
+
+    def topic_clauses(self, topic: str, limit: int = 50, doc: str | None = None) -> list[tuple[int, float]]:
+        q = ("SELECT t.clause_id, t.score FROM tags t JOIN clauses c ON c.id = t.clause_id WHERE t.topic=?"
+             + (" AND c.doc_id=?" if doc else "") + " ORDER BY t.score DESC, t.clause_id LIMIT ?")
+        args = [topic] + ([doc] if doc else []) + [limit]
+        return [(r[0], r[1]) for r in self.db.execute(q, args)]
+
+    def clause_vectors(self, doc_id: str) -> np.ndarray:
+        rows = self.db.execute("SELECT vec FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
+        return np.vstack([np.frombuffer(r[0], np.float32) for r in rows]) if rows else np.zeros((0, 0), np.float32)
 
     def close(self) -> None:
         self.db.close()

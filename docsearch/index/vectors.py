@@ -52,6 +52,13 @@ class VectorIndex:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
+    def vectors_for(self, ids: list[int] | np.ndarray) -> np.ndarray:
+        """The stored vectors of these ids (exact rescoring of candidates found by other methods)."""
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) == 0:
+            return np.zeros((0, self.dim), np.float32)
+        return self.index.reconstruct_batch(ids)
+
     def save(self, path: Path) -> None:
         import faiss
 

@@ -11,6 +11,8 @@ from docsearch.index.analysis import analyze
 from docsearch.search.query import understand
 from docsearch.search.snippets import snippet
 
+_MARKS_RE = __import__("re").compile(r"[à-ỹđÀ-ỸĐ]")
+
 MODES = ("hybrid", "bm25", "dense")
 
 
@@ -33,11 +35,107 @@ class Hit:
     components: dict = field(default_factory=dict)
 
 
-def _z(scores: np.ndarray) -> np.ndarray:
-    if len(scores) < 2:
-        return np.ones_like(scores)
-    sd = scores.std()
-    return (scores - scores.mean()) / (sd if sd > 1e-9 else 1.0)
+def _zstats(values: np.ndarray) -> tuple[float, float]:
+    if len(values) < 2:
+        return (float(values.mean()) if len(values) else 0.0), 1.0
+    sd = float(values.std())
+    return float(values.mean()), (sd if sd > 1e-9 else 1.0)
+
+
+def _top(scores: np.ndarray, c: int) -> np.ndarray:
+    n = min(c, len(scores))
+    if n <= 0:
+        return np.zeros(0, np.int64)
+    return np.argpartition(-scores, n - 1)[:n]
+
+
+def weights_for(query_has_marks: bool, settings) -> dict[str, float]:
+    w = {"words": settings.w_words, "syllables": settings.w_syllables, "folded": settings.w_folded,
+         "words_seg": settings.w_words_seg, "dense": settings.w_dense, "dense_seg": settings.w_dense_seg}
+    if not query_has_marks:
+        # typed without diacritics: the accent-folded field carries the lexical match
+        w["folded"] = max(w["folded"], settings.w_folded_unaccented)
+    return w
+
+
+def features(index, text: str, C: int, weights: dict[str, float], allowed: set[int] | None = None,
+             query_vector: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Candidate clause ids and, per method, their z-normalised scores (stats over that method's top C)."""
+    lex, vec = index.lexical, index.vectors
+    ids = lex.ids
+    mask = None
+    if allowed is not None:
+        mask = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+        if not mask.any():
+            return np.zeros(0, np.int64), {}
+    full: dict[str, np.ndarray] = {}
+    toks = analyze(text)
+    for f in ("words", "syllables", "folded"):
+        if weights.get(f, 0) > 0:
+            full[f] = lex.scores(f, toks[f]).astype(np.float64)
+    if weights.get("words_seg", 0) > 0 and index.seg_lexical is not None and len(index.seg_lexical):
+        seg = index.seg_lexical.scores("words", toks["words"])
+        agg = np.zeros(len(ids))
+        pos = np.searchsorted(ids, index.seg_lexical.ids)
+        np.maximum.at(agg, pos, seg)
+        full["words_seg"] = agg
+    cand_sets: list[np.ndarray] = []
+    stats: dict[str, tuple[float, float]] = {}
+    for m, arr in full.items():
+        if mask is not None:
+            arr[~mask] = -1.0
+        top = _top(arr, C)
+        top = top[arr[top] > 0]
+        if len(top):
+            stats[m] = _zstats(arr[top])
+            cand_sets.append(ids[top])
+    dense_found: dict[str, dict[int, float]] = {}
+    if weights.get("dense", 0) > 0 or weights.get("dense_seg", 0) > 0:
+        qv = query_vector if query_vector is not None else index.cache.embed(index.embedder, [text], "query")[0]
+        allowed_arr = np.fromiter(allowed, dtype=np.int64, count=len(allowed)) if allowed is not None else None
+        d_ids, d_sc = vec.search(qv, C, allowed_arr)
+        dense_found["dense"] = dict(zip(d_ids.tolist(), d_sc.tolist()))
+        if len(d_sc):
+            stats["dense"] = _zstats(d_sc)
+            cand_sets.append(d_ids)
+        if weights.get("dense_seg", 0) > 0 and index.seg_vectors is not None and len(index.seg_vectors):
+            seg_allowed = None
+            if allowed_arr is not None:
+                seg_allowed = index.seg_ids[np.isin(index.seg_owner, allowed_arr)]
+            s_ids, s_sc = index.seg_vectors.search(qv, C, seg_allowed)
+            owners = index.seg_owner[np.searchsorted(index.seg_ids, s_ids)] if len(s_ids) else np.zeros(0, np.int64)
+            best: dict[int, float] = {}
+            for o, sc in zip(owners.tolist(), s_sc.tolist()):
+                if sc > best.get(o, -9.0):
+                    best[o] = sc
+            for cid, sc in dense_found["dense"].items():  # short clauses are their own segment
+                if sc > best.get(cid, -9.0):
+                    best[cid] = sc
+            dense_found["dense_seg"] = best
+            top_vals = np.array(sorted(best.values(), reverse=True)[:C])
+            if len(top_vals):
+                stats["dense_seg"] = _zstats(top_vals)
+                cand_sets.append(np.fromiter(best.keys(), dtype=np.int64, count=len(best)))
+    if not cand_sets:
+        return np.zeros(0, np.int64), {}
+    cand = np.unique(np.concatenate(cand_sets))
+    out: dict[str, np.ndarray] = {}
+    pos = np.searchsorted(ids, cand)
+    for m, arr in full.items():
+        if m in stats:
+            mu, sd = stats[m]
+            out[m] = np.maximum((arr[pos] - mu) / sd, -4.0)
+    if "dense" in dense_found:
+        exact = vec.vectors_for(cand) @ np.asarray(qv, dtype=np.float32) if len(cand) else np.zeros(0)
+        if "dense" in stats:
+            mu, sd = stats["dense"]
+            out["dense"] = np.maximum((exact - mu) / sd, -4.0)
+        if "dense_seg" in stats:
+            best = dense_found["dense_seg"]
+            vals = np.array([max(best.get(int(c), -9.0), float(e)) for c, e in zip(cand, exact)])
+            mu, sd = stats["dense_seg"]
+            out["dense_seg"] = np.maximum((vals - mu) / sd, -4.0)
+    return cand, out
 
 
 def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | None = None,
@@ -47,69 +145,32 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     from docsearch.config import get_settings
 
     s = get_settings()
-    w = weights or {"words": s.w_words, "syllables": s.w_syllables, "folded": s.w_folded, "dense": s.w_dense}
     C = candidates or s.candidates
     index.ensure_loaded()
-    lex, vec = index.lexical, index.vectors
     docs = index.store.documents() if boost_docs else []
     q = understand(query, docs, index.restore)
-    allowed = index.store.filter_ids(**(filters or {}))
-    mask = None
-    if allowed is not None:
-        mask = np.isin(lex.ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-        if not mask.any():
-            return [], q
-    per_method: dict[str, dict[int, float]] = {}
-    if mode in ("hybrid", "bm25"):
-        toks = analyze(q.text)
-        for f in ("words", "syllables", "folded"):
-            if mode == "bm25" and f != "words" and w.get(f, 0) == 0:
-                continue
-            if w.get(f, 0) <= 0:
-                continue
-            sc = lex.scores(f, toks[f])
-            if mask is not None:
-                sc = np.where(mask, sc, -1.0)
-            n = min(C, len(sc))
-            if n == 0:
-                continue
-            top = np.argpartition(-sc, n - 1)[:n]
-            top = top[sc[top] > 0]
-            per_method[f] = {int(lex.ids[i]): float(sc[i]) for i in top}
-    if mode in ("hybrid", "dense") and w.get("dense", 0) > 0:
-        qv = query_vector if query_vector is not None else index.cache.embed(index.embedder, [q.text], "query")[0]
-        allowed_arr = np.fromiter(allowed, dtype=np.int64, count=len(allowed)) if allowed is not None else None
-        ids, sc = vec.search(qv, C, allowed_arr)
-        per_method["dense"] = {int(i): float(x) for i, x in zip(ids, sc)}
-    if mode == "bm25":
-        per_method = {f: v for f, v in per_method.items() if f != "dense"}
-        if "words" in per_method:
-            w = {"words": 1.0}
-    if mode == "dense":
+    has_marks = q.restored is not None or bool(_MARKS_RE.search(query))
+    w = dict(weights) if weights else weights_for(has_marks, s)
+    if mode == "bm25":  # BM25 over underthesea words (and the folded field for a query without marks)
+        w = {"words": 1.0} if has_marks else {"words": 0.5, "folded": 0.5}
+    elif mode == "dense":
         w = {"dense": 1.0}
-    cand = sorted(set().union(*[set(v) for v in per_method.values()])) if per_method else []
-    if not cand:
+    allowed = index.store.filter_ids(**(filters or {}))
+    if allowed is not None and not allowed:
+        return [], q
+    cand, feats = features(index, q.text, C, w, allowed, query_vector)
+    if not len(cand):
         return [], q
     fused = np.zeros(len(cand))
-    comps: dict[int, dict] = {c: {} for c in cand}
-    for m, scores in per_method.items():
-        if w.get(m, 0) == 0 or not scores:
-            continue
-        vals = np.array(list(scores.values()))
-        floor = vals.min() if m == "dense" else 0.0
-        arr = np.array([scores.get(c, floor) for c in cand])
-        mu, sd = vals.mean(), vals.std() if len(vals) > 1 else 1.0
-        z = (arr - mu) / (sd if sd > 1e-9 else 1.0)
-        fused += w[m] * z
-        for c, x in zip(cand, arr):
-            comps[c][m] = round(float(x), 4)
+    for m, z in feats.items():
+        fused += w.get(m, 0) * z
     if q.doc_ids and boost_docs and (not filters or not filters.get("doc")):
-        doc_of = {c: r["doc_id"] for c, r in index.store.clause_rows(cand).items()}
-        for i, c in enumerate(cand):
+        doc_of = {c: r["doc_id"] for c, r in index.store.clause_rows(cand.tolist()).items()}
+        for i, c in enumerate(cand.tolist()):
             if doc_of.get(c) in q.doc_ids:
-                fused[i] += 1.0
+                fused[i] += s.doc_boost
     order = np.argsort(-fused)[:k]
-    return [(cand[i], float(fused[i]), comps[cand[i]]) for i in order], q
+    return [(int(cand[i]), float(fused[i]), {m: round(float(z[i]), 3) for m, z in feats.items()}) for i in order], q
 
 
 def search(index, query: str, k: int = 10, mode: str = "hybrid", doc: list[str] | str | None = None,

@@ -41,29 +41,72 @@ def resolve_aliases(query: str, documents: list[dict]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+# everyday question words that a legal corpus rarely contains, with pseudo-counts
+_BASE_UNI = {
+    "bao": {"bao": 5}, "nhieu": {"nhiêu": 3, "nhiều": 3}, "co": {"có": 8}, "the": {"thể": 3},
+    "nao": {"nào": 5}, "gi": {"gì": 5}, "khong": {"không": 5}, "duoc": {"được": 5}, "moi": {"mọi": 2, "mới": 2},
+    "la": {"là": 5}, "ai": {"ai": 3}, "dau": {"đâu": 2}, "bi": {"bị": 4}, "hay": {"hay": 3}, "phai": {"phải": 4},
+}
+_BASE_BI = {k: {v: 100_000} for k, v in {
+    "bao nhieu": "bao nhiêu", "co the": "có thể", "nhu the": "như thế", "the nao": "thế nào", "la gi": "là gì",
+    "hay khong": "hay không", "co phai": "có phải", "bao lau": "bao lâu", "moi toi": "mọi tội",
+    "duoc khong": "được không", "bao gio": "bao giờ", "tai sao": "tại sao", "nhu nao": "như nào",
+}.items()}
+
+
 def restore_diacritics(text: str, restore: dict | None) -> str | None:
-    """Put back the marks a query typed without them ("nha o cong nhan" → "nhà ở công nhân") using the corpus's
-    own syllable and bigram statistics. Returns None when the query already has marks or nothing changes."""
+    """Put back the marks of a query typed without them ("nha o cong nhan" → "nhà ở công nhân"): a Viterbi
+    search over the accented forms the corpus uses for each syllable, scored by their frequency and by how often
+    neighbouring forms occur together. Returns None when the query already has marks or nothing changes."""
+    import math
+
     if not restore or _VIET_MARKS_RE.search(text):
         return None
     uni, bi = restore.get("uni", {}), restore.get("bi", {})
     parts = _SYL_RE.findall(text)
-    words = [i for i, p in enumerate(parts) if p.strip() and p[0].isalnum()]
+    idx = [i for i, p in enumerate(parts) if p.strip() and p[0].isalnum()]
+    if not idx:
+        return None
+    keys = [fold(parts[i].lower()) for i in idx]
+
+    def options(key: str, original: str) -> dict[str, float]:
+        opts: dict[str, float] = {}
+        for src in (uni.get(key, {}), _BASE_UNI.get(key, {})):
+            for form, c in src.items():
+                opts[form] = opts.get(form, 0) + c
+        if not opts or not isinstance(next(iter(opts.values())), (int, float)):
+            return {original: 1.0}
+        return opts
+
+    cols = [options(k, parts[i].lower()) for k, i in zip(keys, idx)]
+    # Viterbi over the forms
+    best: list[dict[str, tuple[float, str | None]]] = []
+    for j, col in enumerate(cols):
+        total = sum(col.values())
+        layer: dict[str, tuple[float, str | None]] = {}
+        for form, c in col.items():
+            emit = math.log(c / total)
+            if j == 0:
+                layer[form] = (emit, None)
+                continue
+            pair_key = f"{keys[j - 1]} {keys[j]}"
+            pairs = {**bi.get(pair_key, {}), **_BASE_BI.get(pair_key, {})}
+            cand = []
+            for prev, (score, _) in best[-1].items():
+                bonus = math.log1p(pairs.get(f"{prev} {form}", 0)) * 1.5
+                cand.append((score + emit + bonus, prev))
+            layer[form] = max(cand)
+        best.append(layer)
+    form = max(best[-1].items(), key=lambda kv: kv[1][0])[0]
+    chosen = [form]
+    for j in range(len(best) - 1, 0, -1):
+        form = best[j][form][1]
+        chosen.append(form)
+    chosen.reverse()
     out = list(parts)
-    low = [fold(parts[i].lower()) for i in words]
-    # choose bigram forms greedily left to right, falling back to the most common single syllable
-    j = 0
-    while j < len(words):
-        if j + 1 < len(words) and f"{low[j]} {low[j + 1]}" in bi:
-            a, b = bi[f"{low[j]} {low[j + 1]}"].split(" ")
-            if out[words[j]] == parts[words[j]]:
-                out[words[j]] = a
-            out[words[j + 1]] = b
-            j += 1
-            continue
-        if low[j] in uni and out[words[j]] == parts[words[j]]:
-            out[words[j]] = uni[low[j]]
-        j += 1
+    for i, form in zip(idx, chosen):
+        original = parts[i]
+        out[i] = form.capitalize() if original[:1].isupper() else form
     restored = "".join(out)
     return restored if restored != text else None
 

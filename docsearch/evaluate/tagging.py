@@ -1,0 +1,110 @@
+"""`docsearch eval tagging`: tag every labelled text (with its document context when `file`/`locator` lead to
+it) and score micro-F1, macro-F1 and precision of the first topic."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docsearch.evaluate.retrieval import _read_jsonl
+from docsearch.ingest.normalize import match_form
+from docsearch.model import Clause, Document
+
+_WS = re.compile(r"\s+")
+
+
+def _key(text: str) -> str:
+    return _WS.sub(" ", match_form(text)).strip()[:60]
+
+
+def find_clause(doc: Document, locator: str | None, text: str) -> Clause | None:
+    """The clause a label points at: by the start of its text, else by the address in the locator."""
+    k = _key(text.split(" | ")[1] if " | " in text[:12] else text)
+    for c in doc.clauses:
+        if _key(c.text).startswith(k[:50]) or _key(c.heading).startswith(k[:50]):
+            return c
+    if locator:
+        m = re.search(r"Điều\s+(\d+)(?:\s+khoản\s+(\d+))?", locator)
+        if m:
+            return doc.clause(f"Điều {m.group(1)}" + (f".{m.group(2)}" if m.group(2) else ""))
+        m = re.search(r"Phụ lục\s+([IVX]+),\s*TT\s+([\d.]+)", locator)
+        if m:
+            tail = "." + m.group(2).rstrip(".")
+            return next((c for c in doc.clauses if c.address.startswith(f"PL-{m.group(1)}.") and c.address.endswith(tail)), None)
+        m = re.search(r"([IVX]+(?:\.[\w\-+]+)+|[IVX]+)\b", locator)
+        if m:
+            return doc.clause(m.group(1))
+    return None
+
+
+def label_inputs(labels: list[dict], docs_dir: Path | None) -> list[tuple[str, str, str]]:
+    """(text, context, passage text to embed) for each label."""
+    from docsearch.index import clause_context, passage_text
+    from docsearch.structure import parse_file
+
+    cache: dict[str, Document | None] = {}
+    out = []
+    for lab in labels:
+        text, ctx, passage = lab["text"], "", lab["text"]
+        f = lab.get("file")
+        if f and docs_dir is not None:
+            if f not in cache:
+                path = docs_dir / f
+                cache[f] = parse_file(str(path)) if path.exists() else None
+            doc = cache[f]
+            if doc is not None:
+                c = find_clause(doc, lab.get("locator"), text)
+                if c is not None:
+                    by_address = {x.address: x for x in doc.clauses}
+                    ctx = clause_context(doc, c, by_address)
+                    passage = passage_text(doc, Clause(**{**c.__dict__, "text": text}), by_address)
+        out.append((text, ctx, passage))
+    return out
+
+
+def score(pred: list[list[str]], gold: list[list[str]]) -> dict:
+    tp = fp = fn = 0
+    per: dict[str, list[int]] = {}
+    p1 = 0
+    for p, g in zip(pred, gold):
+        ps, gs = set(p), set(g)
+        tp += len(ps & gs)
+        fp += len(ps - gs)
+        fn += len(gs - ps)
+        for t in ps | gs:
+            c = per.setdefault(t, [0, 0, 0])
+            c[0] += t in ps and t in gs
+            c[1] += t in ps and t not in gs
+            c[2] += t in gs and t not in ps
+        p1 += bool(p) and p[0] in gs
+    micro = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    f1s = [2 * a / (2 * a + b + c) if a else 0.0 for a, b, c in per.values()]
+    return {"micro_f1": round(micro, 4), "macro_f1": round(sum(f1s) / len(f1s), 4) if f1s else 0.0,
+            "p_at_1": round(p1 / len(gold), 4) if gold else 0.0, "n": len(gold)}
+
+
+def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str = "combined", params=None) -> dict:
+    from docsearch.index.cache import EmbeddingCache
+    from docsearch.index.embedders import get_embedder
+    from docsearch.tagging import Tagger, TaggerParams, load_taxonomy
+
+    labels = _read_jsonl(labels_path)
+    if docs_dir is None:
+        guess = Path(labels_path).resolve().parent.parent.parent / "corpus" / "raw"
+        docs_dir = guess if guess.exists() else None
+    inputs = label_inputs(labels, Path(docs_dir) if docs_dir else None)
+    embedder = get_embedder()
+    import tempfile
+
+    cache = EmbeddingCache(Path(tempfile.gettempdir()) / "docsearch-eval" / "tagging-cache.sqlite")
+    p = params or TaggerParams()
+    if mode == "lexicon":
+        p = TaggerParams(**{**p.__dict__, "alpha": 1.0})
+    elif mode == "embedding":
+        p = TaggerParams(**{**p.__dict__, "alpha": 0.0})
+    tagger = Tagger(load_taxonomy(), embedder=embedder if mode != "lexicon" else None, cache=cache, params=p)
+    vectors = cache.embed(embedder, [x[2] for x in inputs], "passage") if mode != "lexicon" else [None] * len(inputs)
+    pred = [[t.topic for t in tagger.tag_text(text, ctx, vec)] for (text, ctx, _), vec in zip(inputs, vectors)]
+    res = score(pred, [lab["topics"] for lab in labels])
+    res["mode"] = mode
+    return res

@@ -1,0 +1,156 @@
+"""Multi-label topic tagger: lexicon evidence (the clause's own words and, weaker, its breadcrumb) combined with
+embedding similarity to each topic's description; each tag has a score in [0, 1] and its evidence."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from docsearch.ingest.normalize import match_form
+from docsearch.model import Document, Tag
+from docsearch.tagging.taxonomy import Taxonomy, load_taxonomy
+
+
+@dataclass
+class TaggerParams:
+    """Defaults tuned on shared/eval/topics (see bench/RESULTS.md for the figures and the cross-validation)."""
+
+    alpha: float = 0.7  # weight of the lexicon against the embedding similarity
+    context_weight: float = 0.1  # lexicon evidence found only in the breadcrumb counts this much
+    lex_scale: float = 6.0
+    emb_shift: float = 0.5
+    emb_slope: float = 1.5
+    floor: float = 0.15  # the first topic needs at least this score
+    threshold: float = 0.3  # further topics need this score …
+    ratio: float = 0.5  # … and this share of the first topic's score
+    max_tags: int = 3
+
+
+class Tagger:
+    def __init__(self, taxonomy: Taxonomy | None = None, embedder=None, cache=None, params: TaggerParams | None = None):
+        self.taxonomy = taxonomy or load_taxonomy()
+        self.embedder = embedder
+        self.cache = cache
+        self.params = params or TaggerParams()
+        self._compile()
+
+    # -- lexicon ---------------------------------------------------------------------------------------------
+    def _compile(self) -> None:
+        self._term_topics: dict[str, list[tuple[int, float]]] = {}
+        for ti, topic in enumerate(self.taxonomy.topics):
+            for term, w in topic.terms.items():
+                self._term_topics.setdefault(match_form(term), []).append((ti, w))
+        terms = sorted(self._term_topics, key=len, reverse=True)
+        self._re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w&])")
+        self._exclude = []
+        for ti, topic in enumerate(self.taxonomy.topics):
+            if topic.exclude:
+                self._exclude.append((ti, re.compile("|".join(re.escape(match_form(x)) for x in topic.exclude))))
+
+    def lexicon(self, text: str) -> tuple[np.ndarray, list[list[str]]]:
+        """Per topic: raw lexicon score and the terms matched."""
+        n = len(self.taxonomy.topics)
+        scores = np.zeros(n)
+        evidence: list[list[str]] = [[] for _ in range(n)]
+        low = match_form(text)
+        excluded = {ti: [m.span() for m in rx.finditer(low)] for ti, rx in self._exclude}
+        counts: dict[tuple[int, str], int] = {}
+        for m in self._re.finditer(low):
+            term = m.group(1)
+            for ti, _w in self._term_topics[term]:
+                if any(a <= m.start() < b for a, b in excluded.get(ti, [])):
+                    continue
+                key = (ti, term)
+                counts[key] = counts.get(key, 0) + 1
+        for (ti, term), c in counts.items():
+            w = dict(self._term_topics[term])[ti]
+            scores[ti] += w * (1 + 0.25 * (min(c, 5) - 1))
+            evidence[ti].append(term)
+        return scores, evidence
+
+    # -- embeddings ------------------------------------------------------------------------------------------
+    @cached_property
+    def prototypes(self) -> np.ndarray | None:
+        if self.embedder is None:
+            return None
+        texts = [t.prototype for t in self.taxonomy.topics]
+        if self.cache is not None:
+            return self.cache.embed(self.embedder, texts, "passage")
+        return self.embedder.embed_passages(texts)
+
+    # -- scoring ---------------------------------------------------------------------------------------------
+    def scores(self, text: str, context: str = "", vector: np.ndarray | None = None) -> tuple[np.ndarray, list[list[str]], np.ndarray | None]:
+        p = self.params
+        own, ev = self.lexicon(text)
+        raw = own.copy()
+        if context:
+            ctx, ctx_ev = self.lexicon(context)
+            raw += p.context_weight * ctx
+            for i, terms in enumerate(ctx_ev):
+                ev[i] += [f"{t} (ngữ cảnh)" for t in terms if t not in ev[i]]
+        lex = 1.0 - np.exp(-raw / p.lex_scale)
+        cos = None
+        if vector is not None and self.prototypes is not None:
+            cos = self.prototypes @ np.asarray(vector, dtype=np.float32)
+            sd = cos.std() or 1.0
+            z = (cos - cos.mean()) / sd
+            emb = 1.0 / (1.0 + np.exp(-p.emb_slope * (z - p.emb_shift)))
+            score = p.alpha * lex + (1 - p.alpha) * emb
+        else:
+            score = lex
+        return score, ev, cos
+
+    def select(self, score: np.ndarray) -> list[int]:
+        p = self.params
+        order = [int(i) for i in np.argsort(-score)]
+        if not order or score[order[0]] < p.floor:
+            return []
+        top = score[order[0]]
+        keep = [order[0]]
+        for i in order[1:p.max_tags]:
+            if score[i] >= p.threshold and score[i] >= p.ratio * top:
+                keep.append(i)
+        return keep
+
+    def tag_text(self, text: str, context: str = "", vector: np.ndarray | None = None) -> list[Tag]:
+        if vector is None and self.embedder is not None:
+            passage = f"{context}\n{text}" if context else text
+            vector = (self.cache.embed(self.embedder, [passage], "passage") if self.cache else
+                      self.embedder.embed_passages([passage]))[0]
+        score, ev, cos = self.scores(text, context, vector)
+        tags = []
+        for i in self.select(score):
+            t = self.taxonomy.topics[i]
+            evidence = [f"từ khóa: {x}" for x in ev[i][:8]]
+            if cos is not None:
+                evidence.append(f"gần với mô tả chủ đề (cosine {cos[i]:.2f})")
+            tags.append(Tag(topic=t.id, name=t.name, score=round(float(min(1.0, score[i])), 4), evidence=evidence))
+        return tags
+
+    def tag_document(self, doc: Document, vectors: np.ndarray | None = None) -> None:
+        """Tag every clause (using its breadcrumb headings as context) and aggregate document topics."""
+        by_address = {c.address: c for c in doc.clauses}
+        counts: dict[str, float] = {}
+        for i, c in enumerate(doc.clauses):
+            ctx = []
+            parent = c.parent
+            while parent and parent in by_address:
+                ctx.append(by_address[parent].heading[:200])
+                parent = by_address[parent].parent
+            c.tags = self.tag_text(c.text, " / ".join(reversed(ctx)), None if vectors is None else vectors[i])
+            for t in c.tags:
+                counts[t.topic] = counts.get(t.topic, 0) + 1
+        n = max(1, len(doc.clauses))
+        doc.tags = [
+            Tag(topic=tid, name=self.taxonomy.get(tid).name, score=round(cnt / n, 4),
+                evidence=[f"{int(cnt)} / {n} điều khoản"])
+            for tid, cnt in sorted(counts.items(), key=lambda kv: -kv[1])
+        ]
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
