@@ -11,7 +11,7 @@ export DOCSEARCH_INDEX ?= indexes/default
 $(BIN)/docsearch: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev,ocr,st]'
 	touch $(BIN)/docsearch
 
 install: $(BIN)/docsearch

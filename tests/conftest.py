@@ -37,3 +37,22 @@ def f1(pred, gold) -> float:
 @pytest.fixture(scope="session")
 def raw_dir() -> Path:
     return need_shared("corpus", "raw")
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory):
+    """An index of the sample corpus (and NQ 57 / KL 69 when ../shared is present), with topic tags."""
+    from docsearch.index import Index
+    from docsearch.pipeline import collect_files, ingest_files
+    from docsearch.tagging import get_tagger
+
+    path = tmp_path_factory.mktemp("index")
+    files = collect_files([SAMPLES])
+    for name in ("nq-57-nqtw-2024.txt", "kl-69-kltw-2024.txt"):
+        if (RAW / name).exists():
+            files.append(RAW / name)
+    ix = Index(path, writable=True)
+    report = ingest_files(ix, files, tagger=get_tagger(embedder=ix.embedder, cache=ix.cache))
+    assert not report.failed, report.failed
+    yield ix
+    ix.close()

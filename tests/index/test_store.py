@@ -1,0 +1,25 @@
+import numpy as np
+
+from docsearch.index.analysis import analyze
+from docsearch.index.store import Store
+from docsearch.model import Tag
+from docsearch.structure import parse_file
+from tests.conftest import SAMPLES
+
+
+def test_store_round_trip(tmp_path):
+    doc = parse_file(str(SAMPLES / "mau-qd-07-ubnd-2025.txt"))
+    doc.clauses[0].tags = [Tag(topic="nha-o", score=0.8, evidence=["từ khóa: nhà ở"])]
+    store = Store(tmp_path / "s.sqlite")
+    vecs = np.random.default_rng(0).normal(size=(len(doc.clauses), 8)).astype(np.float32)
+    store.put_document(doc, [analyze(c.text) for c in doc.clauses], vecs)
+    back = store.document(doc.id)
+    assert back.metadata == doc.metadata
+    assert [(c.address, c.text, c.breadcrumb, c.parent, c.fields) for c in back.clauses] == [
+        (c.address, c.text, c.breadcrumb, c.parent, c.fields) for c in doc.clauses]
+    assert back.clauses[0].tags[0].topic == "nha-o" and back.clauses[0].tags[0].evidence == ["từ khóa: nhà ở"]
+    assert {(r.number, r.relation) for r in back.references} == {(r.number, r.relation) for r in doc.references}
+    assert store.content_hash(doc.id) == doc.content_hash
+    gen = store.generation()
+    assert store.remove_document(doc.id) and store.document(doc.id) is None
+    assert store.generation() == gen + 1

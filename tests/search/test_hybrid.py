@@ -1,0 +1,56 @@
+"""Hybrid search on the sample index: ranking, filters before ranking, topics, aliases, snippets."""
+
+import pytest
+
+from docsearch.search.snippets import snippet
+
+
+def test_search_finds_the_clause(sample_index):
+    hits = sample_index.search("bố trí quỹ đất 20% để phát triển nhà ở xã hội", k=5)
+    assert hits[0].doc_id in ("12-CTr-UBND", "05-NQ-TU")
+    assert "20%" in hits[0].text
+    assert hits[0].breadcrumb and "<mark>" in hits[0].snippet
+
+
+def test_query_without_diacritics(sample_index):
+    accented = [h.clause_id for h in sample_index.search("cải tạo chung cư cũ xuống cấp", k=3)]
+    folded = [h.clause_id for h in sample_index.search("cai tao chung cu cu xuong cap", k=3)]
+    assert folded[0] == accented[0]
+
+
+def test_abbreviation_in_query(sample_index):
+    hits = sample_index.search("nhà ở công nhân KCN", k=5)
+    assert any("khu công nghiệp" in h.text for h in hits[:3])
+
+
+@pytest.mark.parametrize("k", [1, 5, 12])
+def test_filters_return_exactly_k(sample_index, k):
+    hits = sample_index.search("phát triển", k=k, doc="05-NQ-TU")
+    assert len(hits) == k and {h.doc_id for h in hits} == {"05-NQ-TU"}
+    hits = sample_index.search("hỗ trợ", k=k, doc_type="Nghị quyết")
+    assert len(hits) == k and all(h.doc_type == "Nghị quyết" for h in hits)
+
+
+def test_year_issuer_and_address_filters(sample_index):
+    hits = sample_index.search("nhà ở", k=50, year_from=2025, year_to=2025, issuer="Ủy ban nhân dân")
+    assert hits and {h.doc_id for h in hits} <= {"12-CTr-UBND", "07-2025-QĐ-UBND"}
+    hits = sample_index.search("đất", k=50, doc="05-NQ-TU", address_prefix="III.2")
+    assert hits and all(h.address == "III.2" or h.address.startswith("III.2.") for h in hits)
+    assert sample_index.search("nhà ở", k=5, year_from=1990, year_to=1991) == []
+
+
+def test_topic_filter(sample_index):
+    hits = sample_index.search("xây dựng", k=10, topic="nha-o")
+    assert hits and all(any(t["topic"] == "nha-o" for t in h.tags) for h in hits)
+
+
+def test_named_document_is_boosted(sample_index):
+    plain = sample_index.search("xây dựng cơ sở dữ liệu nhà ở", k=1)[0]
+    named = sample_index.search("Chương trình 12/CTr-UBND xây dựng cơ sở dữ liệu nhà ở", k=3)
+    assert named[0].doc_id == "12-CTr-UBND"
+    assert plain.doc_id in ("05-NQ-TU", "12-CTr-UBND")
+
+
+def test_snippet_highlights_and_escapes():
+    s = snippet("Tăng cường <b>kiểm tra</b>, giám sát việc giao đất", "giao đất")
+    assert "<mark>giao</mark> <mark>đất</mark>" in s and "&lt;b&gt;" in s
