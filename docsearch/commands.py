@@ -161,6 +161,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_eval_retrieval)
 
     register_topics(sub, evs)
+    register_linking(sub, evs)
 
 
 # -- topics --------------------------------------------------------------------------------------------------
@@ -287,3 +288,93 @@ def register_topics(sub, evs) -> None:
     p.add_argument("--mode", choices=["combined", "lexicon", "embedding", "all"], default="combined")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_tagging)
+
+
+# -- linking -------------------------------------------------------------------------------------------------
+def link_programme(ix, programme_doc, target: str | None, top: int):
+    """Index the programme if needed, find its target, link its tasks and store the suggestions."""
+    from docsearch.errors import DocsearchError
+    from docsearch.linking.link import find_target, link_tasks
+    from docsearch.linking.tasks import programme_tasks
+
+    target_id = target or find_target(ix, programme_doc)
+    if target_id is None:
+        implements = [r.number for r in programme_doc.references if r.relation == "implements" and r.number]
+        raise DocsearchError(
+            "no target resolution: " + (f"the programme implements {', '.join(implements)}, which is not in the index; "
+                                        "ingest it first, or give --target" if implements else
+                                        "the programme names no resolution it implements; give --target DOC"))
+    if ix.store.document(target_id) is None:
+        raise DocsearchError(f"no document '{target_id}' in the index (docsearch list shows the ids)")
+    tasks = programme_tasks(programme_doc)
+    if not tasks:
+        raise DocsearchError(f"{programme_doc.source}: no tasks found (no nhiệm vụ / giải pháp part, no task table)")
+    links = link_tasks(ix, tasks, target_id, top=top)
+    ix.store.save_suggestions(programme_doc.id, target_id, links)
+    return target_id, links
+
+
+def cmd_link(args) -> int:
+    from docsearch.linking.export import rows_for, to_csv, to_xlsx
+    from docsearch.structure import parse_file
+
+    doc = parse_file(args.programme)
+    with _index(args, writable=True) as ix:
+        if ix.add(doc, tagger=_tagger(ix)):
+            ix.commit()
+        target_id, links = link_programme(ix, doc, args.target, args.top)
+        target_label = ix.store.document(target_id).metadata.number or target_id
+    if args.xlsx or args.csv:
+        rows = rows_for(links, target_label)
+        if args.xlsx:
+            Path(args.xlsx).write_bytes(to_xlsx(rows))
+            print(f"wrote {len(rows)} rows to {args.xlsx}", file=sys.stderr)
+        if args.csv:
+            Path(args.csv).write_bytes(to_csv(rows))
+            print(f"wrote {len(rows)} rows to {args.csv}", file=sys.stderr)
+        if not args.json:
+            return 0
+    if args.json:
+        print(json.dumps({"programme": doc.id, "target": target_id, "tasks": [
+            {"task": asdict(tl.task), "suggestions": [asdict(s) for s in tl.suggestions]} for tl in links]}, ensure_ascii=False))
+        return 0
+    print(f"{doc.metadata.number or doc.id} → {target_label}: {len(links)} nhiệm vụ")
+    for tl in links:
+        best = tl.suggestions[0] if tl.suggestions else None
+        print(f"{(tl.task.address or tl.task.id):<14} → {best.address if best else '-':<12} {tl.task.text[:80]}")
+        for s in tl.suggestions[1:]:
+            print(f"{'':<17}{s.address:<12} ({s.score:.2f})")
+    return 0
+
+
+def cmd_eval_linking(args) -> int:
+    from docsearch.evaluate.linking import run
+
+    res = run(args.tasks, args.target, workdir=args.workdir)
+    if args.json:
+        print(json.dumps(res["structure"], ensure_ascii=False))
+        return 0
+    for name in ("hybrid", "structure"):
+        r = res[name]
+        label = "hybrid only" if name == "hybrid" else "with structure"
+        print(f"{label:<15} Hit@1 {r['Hit@1']:.4f}  Hit@5 {r['Hit@5']:.4f}  MRR@10 {r['MRR@10']:.4f}  n {r['n']}")
+    return 0
+
+
+def register_linking(sub, evs) -> None:
+    p = sub.add_parser("link", help="link the tasks of an action programme to the clauses of its resolution")
+    p.add_argument("programme")
+    p.add_argument("--target", help="target document id (default: the resolution the programme implements)")
+    p.add_argument("--top", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--xlsx", help="write the task → clause table to this .xlsx file")
+    p.add_argument("--csv", help="write the task → clause table to this .csv file")
+    p.add_argument("--index", help="index directory (default $DOCSEARCH_INDEX or indexes/default)")
+    p.set_defaults(func=cmd_link)
+
+    p = evs.add_parser("linking", help="Hit@1, Hit@5, MRR@10 of task → clause links against gold")
+    p.add_argument("--tasks", required=True)
+    p.add_argument("--target", required=True)
+    p.add_argument("--workdir")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval_linking)

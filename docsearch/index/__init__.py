@@ -275,6 +275,14 @@ class Index:
         self.seg_ids, self.seg_owner = np.asarray(seg_ids, np.int64), np.asarray(seg_owner, np.int64)
         self.loaded_generation = gen
 
+    def documents(self) -> list[dict]:
+        """The document list, cached per store generation (query understanding reads it on every search)."""
+        gen = self.store.generation()
+        cached = getattr(self, "_docs_cache", None)
+        if cached is None or cached[0] != gen:
+            self._docs_cache = (gen, self.store.documents())
+        return self._docs_cache[1]
+
     def search(self, query: str, k: int = 10, **kwargs):
         from docsearch.search.hybrid import search
 

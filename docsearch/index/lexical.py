@@ -9,7 +9,13 @@ from pathlib import Path
 import numpy as np
 
 FIELDS = ("words", "syllables", "folded")
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+def _bm25s():
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
+    return bm25s
 
 
 class LexicalIndex:
@@ -20,8 +26,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[int], tokens: dict[str, list[list[str]]], fields: tuple[str, ...] = FIELDS) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         self = cls(fields)
         self.ids = np.asarray(ids, dtype=np.int64)
         for f in fields:
@@ -55,8 +60,7 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         meta = json.loads((path / "lexical.json").read_text())
         self = cls(tuple(meta["fields"]))
         self.ids = np.load(path / "lexical_ids.npy")

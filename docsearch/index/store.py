@@ -292,5 +292,43 @@ class Store:
         rows = self.db.execute("SELECT vec FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
         return np.vstack([np.frombuffer(r[0], np.float32) for r in rows]) if rows else np.zeros((0, 0), np.float32)
 
+    # -- links -----------------------------------------------------------------------------------------------
+    def save_suggestions(self, task_doc: str, target_doc: str, links) -> None:
+        """Store suggested links (TaskLinks); confirmed or rejected decisions already taken are kept."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("DELETE FROM links WHERE task_doc=? AND target_doc=? AND status='suggested'",
+                                (task_doc, target_doc))
+                for tl in links:
+                    for rank, s in enumerate(tl.suggestions, start=1):
+                        self.db.execute(
+                            "INSERT OR IGNORE INTO links (task_doc, task_address, task_text, target_doc, clause_address,"
+                            " score, status, rank, updated) VALUES (?,?,?,?,?,?,?,?,?)",
+                            (task_doc, tl.task.address or tl.task.id, tl.task.text, target_doc, s.address, s.score,
+                             "suggested", rank, now))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def set_link_status(self, link_id: int, status: str) -> dict | None:
+        with self.lock:
+            cur = self.db.execute("UPDATE links SET status=?, updated=? WHERE id=?",
+                                  (status, datetime.now(timezone.utc).isoformat(timespec="seconds"), link_id))
+            if cur.rowcount == 0:
+                return None
+        return self.link(link_id)
+
+    def link(self, link_id: int) -> dict | None:
+        rows = self.links(where="id=?", args=(link_id,))
+        return rows[0] if rows else None
+
+    def links(self, where: str = "1=1", args: tuple = ()) -> list[dict]:
+        cols = ["id", "task_doc", "task_address", "task_text", "target_doc", "clause_address", "score", "status", "rank", "updated"]
+        return [dict(zip(cols, r)) for r in self.db.execute(
+            f"SELECT {', '.join(cols)} FROM links WHERE {where} ORDER BY task_doc, id", args)]
+
     def close(self) -> None:
         self.db.close()

@@ -147,7 +147,7 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     s = get_settings()
     C = candidates or s.candidates
     index.ensure_loaded()
-    docs = index.store.documents() if boost_docs else []
+    docs = index.documents() if boost_docs else []
     q = understand(query, docs, index.restore)
     has_marks = q.restored is not None or bool(_MARKS_RE.search(query))
     w = dict(weights) if weights else weights_for(has_marks, s)
