@@ -39,6 +39,45 @@ def require_api_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
         raise HTTPException(403, "missing or wrong X-API-Key")
 
 
+_write_lock = threading.Lock()
+
+
+class writer:
+    """A writable index for one request (one writer at a time; readers keep going)."""
+
+    def __enter__(self) -> Index:
+        import fcntl
+
+        if not _write_lock.acquire(timeout=60):
+            raise HTTPException(503, "the index is busy with another write; try again shortly")
+        path = get_settings().index
+        path.mkdir(parents=True, exist_ok=True)
+        lock = open(path / "write.lock", "a+")
+        import time
+
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    lock.close()
+                    _write_lock.release()
+                    raise HTTPException(503, "another process is writing to the index; try again shortly") from None
+                time.sleep(0.2)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        lock.close()
+        self.index = Index(path, writable=True)
+        return self.index
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self.index.close()
+        finally:
+            _write_lock.release()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[Index, Depends(get_index)]
 WriteAccess = Annotated[None, Depends(require_api_key)]

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import IndexDep
-from api.routes import documents, search
+from api.routes import documents, links, search, topics
 from api.schemas import Health
 from docsearch.config import get_settings
 from docsearch.errors import DocsearchError
@@ -63,6 +63,17 @@ def create_app() -> FastAPI:
 
     app.include_router(search.router)
     app.include_router(documents.router)
+    app.include_router(topics.router)
+    app.include_router(links.router)
+
+    @app.middleware("http")
+    async def bound_body(request: Request, call_next):
+        # refuse an oversized upload from its Content-Length, before any of it is read
+        length = request.headers.get("content-length")
+        limit = settings.max_upload_mb * 1024 * 1024 + 64 * 1024
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            return _error(413, "too_large", f"the request is over the {settings.max_upload_mb} MB limit")
+        return await call_next(request)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

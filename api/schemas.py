@@ -96,10 +96,20 @@ class DocumentOut(BaseModel):
     warnings: list[str] = []
 
 
+class LinkedTask(BaseModel):
+    link_id: int
+    task_doc: str
+    task_address: str | None
+    task_text: str
+    status: str
+    score: float
+
+
 class ClauseDetail(ClauseOut):
     doc_id: str
     doc_number: str | None = None
     doc_title: str | None = None
+    linked_tasks: list[LinkedTask] = []
 
 
 class Health(BaseModel):
@@ -107,3 +117,85 @@ class Health(BaseModel):
     documents: int
     clauses: int
     embedder: str
+
+
+class TopicOut(BaseModel):
+    topic: str
+    name: str
+    clauses: int
+    documents: int
+
+
+class TopicClause(BaseModel):
+    clause_id: int
+    score: float
+    doc_id: str
+    address: str
+    breadcrumb: str
+    heading: str
+
+
+class LinkRequest(BaseModel):
+    tasks: list[str] = Field(min_length=1, max_length=2000, description="task texts, one per task")
+    target: str = Field(min_length=1, max_length=200, description="id of the resolution in the index")
+    top: int = Field(default=5, ge=1, le=20)
+
+
+class SuggestionOut(BaseModel):
+    link_id: int | None = None
+    address: str
+    clause_id: int
+    score: float
+    breadcrumb: str
+    heading: str
+    snippet: str
+    status: str = "suggested"
+
+
+class TaskOut(BaseModel):
+    id: str
+    address: str | None = None
+    group: str | None = None
+    text: str
+    suggestions: list[SuggestionOut]
+
+
+class LinkResponse(BaseModel):
+    programme: str
+    target: str
+    tasks: list[TaskOut]
+
+
+class LinkRecord(BaseModel):
+    id: int
+    task_doc: str
+    task_address: str | None
+    task_text: str
+    target_doc: str
+    clause_address: str
+    score: float
+    status: str
+    rank: int | None = None
+
+
+class CoverageRowOut(BaseModel):
+    address: str
+    heading: str
+    level: int
+    confirmed: int
+    suggested: int
+    tasks: list[str]
+
+
+class CoverageOut(BaseModel):
+    doc_id: str
+    rows: list[CoverageRowOut]
+    uncovered: list[str] = Field(description="nhiệm vụ / giải pháp clauses no task carries out")
+    most_covered: list[str]
+
+
+class IngestOut(BaseModel):
+    id: str
+    added: bool
+    clauses: int
+    warnings: list[str] = []

@@ -1,9 +1,23 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
 
-from api.deps import IndexDep
-from api.schemas import ClauseDetail, ClauseOut, DocumentOut, DocumentSummary, IncomingReference, ReferenceOut, TagOut
+from fastapi import APIRouter, File, HTTPException, UploadFile
+
+from api.deps import IndexDep, WriteAccess, writer
+from api.schemas import (
+    ClauseDetail,
+    ClauseOut,
+    DocumentOut,
+    DocumentSummary,
+    IncomingReference,
+    IngestOut,
+    LinkedTask,
+    ReferenceOut,
+    TagOut,
+)
+from api.upload import save_upload
+from docsearch.errors import IngestError
 
 router = APIRouter(tags=["documents"])
 
@@ -47,7 +61,41 @@ def get_clause(clause_id: int, index: IndexDep) -> ClauseDetail:
         raise HTTPException(404, f"no clause {clause_id}")
     r = rows[clause_id]
     tags = index.store.tags_for([clause_id]).get(clause_id, [])
-    return ClauseDetail(id=r["id"], doc_id=r["doc_id"], doc_number=r["doc_number"], doc_title=r["doc_title"],
+    linked = [LinkedTask(link_id=x["id"], task_doc=x["task_doc"], task_address=x["task_address"], task_text=x["task_text"],
+                         status=x["status"], score=x["score"])
+              for x in index.store.links("target_doc=? AND clause_address=? AND (status='confirmed' OR rank=1)",
+                                         (r["doc_id"], r["address"]))]
+    return ClauseDetail(linked_tasks=linked, id=r["id"], doc_id=r["doc_id"], doc_number=r["doc_number"], doc_title=r["doc_title"],
                         address=r["address"], label=r["label"], level=r["level"], heading=r["heading"], text=r["text"],
                         breadcrumb=r["breadcrumb"], parent=r["parent"], page=r["page"] or 1, kind=r["kind"],
                         fields=r["fields"], tags=[TagOut(topic=t.topic, score=t.score) for t in tags])
+
+
+@router.post("/documents", response_model=IngestOut, status_code=201)
+async def upload_document(_: WriteAccess, file: Annotated[UploadFile, File(description="PDF, DOCX, HTML or TXT")]) -> IngestOut:
+    """Upload and ingest a document (needs X-API-Key)."""
+    from docsearch.structure import parse_file
+    from docsearch.tagging import get_tagger
+
+    path, name = await save_upload(file)
+    try:
+        doc = parse_file(str(path))
+    except IngestError as exc:
+        raise HTTPException(422, f"{name}: {exc.reason}") from None
+    finally:
+        path.unlink(missing_ok=True)
+    doc.source = name
+    with writer() as w:
+        added = w.add(doc, tagger=get_tagger(embedder=w.embedder, cache=w.cache))
+        if added:
+            w.commit()
+    return IngestOut(id=doc.id, added=added, clauses=len(doc.clauses), warnings=doc.warnings)
+
+
+@router.delete("/documents/{doc_id}", status_code=204)
+def delete_document(doc_id: str, _: WriteAccess) -> None:
+    """Remove a document and its links (needs X-API-Key)."""
+    with writer() as w:
+        if not w.remove(doc_id):
+            raise HTTPException(404, f"no document '{doc_id}'")
+        w.commit()
