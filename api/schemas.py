@@ -37,6 +37,7 @@ class HitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     k: int
+    restored: str | None = Field(default=None, description="the query with its diacritics restored, when typed without")
     hits: list[HitOut]
 
 

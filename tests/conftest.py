@@ -54,5 +54,7 @@ def sample_index(tmp_path_factory):
     ix = Index(path, writable=True)
     report = ingest_files(ix, files, tagger=get_tagger(embedder=ix.embedder, cache=ix.cache))
     assert not report.failed, report.failed
-    yield ix
-    ix.close()
+    ix.close()  # release the writer lock: tests read, and the API writes through its own writer
+    reader = Index(path)
+    yield reader
+    reader.close()

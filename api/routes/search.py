@@ -29,7 +29,7 @@ def search(
         raise HTTPException(422, f"query longer than {settings.max_query_chars} characters")
     hits = index.search(q, k=min(k, settings.max_k), mode=mode, doc=doc, doc_type=type, issuer=issuer,
                         year_from=year_from, year_to=year_to, topic=topic, address_prefix=address)
-    return SearchOut(query=q, k=k, hits=[
+    return SearchOut(query=q, k=k, restored=hits.restored, hits=[
         HitOut(clause_id=h.clause_id, doc_id=h.doc_id, doc_number=h.doc_number, doc_type=h.doc_type,
                doc_title=h.doc_title, address=h.address, breadcrumb=h.breadcrumb, heading=h.heading[:300],
                snippet=h.snippet, score=h.score, page=h.page,

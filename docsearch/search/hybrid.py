@@ -173,9 +173,16 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     return [(int(cand[i]), float(fused[i]), {m: round(float(z[i]), 3) for m, z in feats.items()}) for i in order], q
 
 
+class Hits(list):
+    """A list of Hit that also says how the query was understood."""
+
+    restored: str | None = None
+    doc_ids: list[str] = []
+
+
 def search(index, query: str, k: int = 10, mode: str = "hybrid", doc: list[str] | str | None = None,
            doc_type: str | None = None, issuer: str | None = None, year_from: int | None = None,
-           year_to: int | None = None, topic: str | None = None, address_prefix: str | None = None) -> list[Hit]:
+           year_to: int | None = None, topic: str | None = None, address_prefix: str | None = None) -> Hits:
     if isinstance(doc, str):
         doc = [doc]
     filters = {"doc": doc, "doc_type": doc_type, "issuer": issuer, "year_from": year_from, "year_to": year_to,
@@ -184,7 +191,9 @@ def search(index, query: str, k: int = 10, mode: str = "hybrid", doc: list[str] 
     ranked, q = rank(index, query, k=k, mode=mode, filters=filters)
     rows = index.store.clause_rows([c for c, _, _ in ranked])
     tags = index.store.tags_for([c for c, _, _ in ranked])
-    hits = []
+    hits = Hits()
+    hits.restored = getattr(q, "restored", None)
+    hits.doc_ids = list(getattr(q, "doc_ids", []))
     for cid, score, comps in ranked:
         r = rows.get(cid)
         if r is None:  # removed since the derived index was built
