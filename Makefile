@@ -1,25 +1,28 @@
+# docsearch — the two commands of the README: `make serve` and `make test`.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CORPUS ?=
-export DOCSEARCH_INDEX ?= indexes/default
+DOCSEARCH_INDEX ?= indexes/default
+export DOCSEARCH_INDEX
 
-.PHONY: install serve ingest test lint bench clean
+.PHONY: install serve ingest test lint fuzz bench load clean
 
-$(BIN)/docsearch: pyproject.toml
+$(VENV)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,ocr,st]'
-	touch $(BIN)/docsearch
+	touch $@
 
-install: $(BIN)/docsearch
+install: $(VENV)/.installed
 
 ingest: install
 	$(BIN)/docsearch ingest corpus $(CORPUS)
 
 serve: ingest
+	@echo "docsearch: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/docs)"
 	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
 
 test: install
@@ -29,9 +32,14 @@ test: install
 lint: install
 	$(BIN)/ruff check docsearch api tests bench
 
+fuzz: install
+	$(BIN)/python -m pytest -q tests/reliability -k fuzz
+
 bench: install
-	$(BIN)/python bench/parse_speed.py
-	$(BIN)/python bench/quality.py
+	cd bench && ../$(BIN)/python parse_speed.py && ../$(BIN)/python quality.py && ../$(BIN)/python ingest.py && ../$(BIN)/python latency.py
+
+load: install
+	cd bench && ../$(BIN)/python load.py
 
 clean:
 	rm -rf $(VENV) indexes .pytest_cache
