@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, HTTPException, UploadFile
+from fastapi import APIRouter, File, HTTPException, Path, UploadFile
 
 from api.deps import IndexDep, WriteAccess, writer
 from api.schemas import (
@@ -28,7 +28,7 @@ def list_documents(index: IndexDep) -> list[DocumentSummary]:
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut)
-def get_document(doc_id: str, index: IndexDep) -> DocumentOut:
+def get_document(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> DocumentOut:
     doc = index.store.document(doc_id)
     if doc is None:
         raise HTTPException(404, f"no document '{doc_id}'")
@@ -55,7 +55,7 @@ def get_document(doc_id: str, index: IndexDep) -> DocumentOut:
 
 
 @router.get("/clauses/{clause_id}", response_model=ClauseDetail)
-def get_clause(clause_id: int, index: IndexDep) -> ClauseDetail:
+def get_clause(clause_id: Annotated[int, Path(ge=1, le=2**62)], index: IndexDep) -> ClauseDetail:
     rows = index.store.clause_rows([clause_id])
     if clause_id not in rows:
         raise HTTPException(404, f"no clause {clause_id}")
@@ -93,7 +93,7 @@ async def upload_document(_: WriteAccess, file: Annotated[UploadFile, File(descr
 
 
 @router.delete("/documents/{doc_id}", status_code=204)
-def delete_document(doc_id: str, _: WriteAccess) -> None:
+def delete_document(doc_id: Annotated[str, Path(max_length=200)], _: WriteAccess) -> None:
     """Remove a document and its links (needs X-API-Key)."""
     with writer() as w:
         if not w.remove(doc_id):

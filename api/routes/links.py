@@ -3,7 +3,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Path, Query, UploadFile
 from fastapi.responses import Response
 
 from api.deps import IndexDep, writer
@@ -87,12 +87,12 @@ def _set_status(link_id: int, status: str) -> LinkRecord:
 
 
 @router.post("/links/{link_id}/confirm", response_model=LinkRecord)
-def confirm(link_id: int) -> LinkRecord:
+def confirm(link_id: Annotated[int, Path(ge=1, le=2**62)]) -> LinkRecord:
     return _set_status(link_id, "confirmed")
 
 
 @router.post("/links/{link_id}/reject", response_model=LinkRecord)
-def reject(link_id: int) -> LinkRecord:
+def reject(link_id: Annotated[int, Path(ge=1, le=2**62)]) -> LinkRecord:
     return _set_status(link_id, "rejected")
 
 
@@ -109,7 +109,7 @@ def list_links(index: IndexDep, programme: Annotated[str | None, Query(max_lengt
 
 
 @router.get("/coverage/{doc_id}", response_model=CoverageOut)
-def coverage_of(doc_id: str, index: IndexDep) -> CoverageOut:
+def coverage_of(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> CoverageOut:
     if index.store.document(doc_id) is None:
         raise HTTPException(404, f"no document '{doc_id}'")
     rows = coverage(index, doc_id)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from api.deps import IndexDep, SettingsDep
 from api.schemas import TopicClause, TopicOut
@@ -19,7 +19,7 @@ def topics(index: IndexDep, settings: SettingsDep) -> list[TopicOut]:
 
 
 @router.get("/topics/{topic}", response_model=list[TopicClause])
-def topic_clauses(topic: str, index: IndexDep, settings: SettingsDep,
+def topic_clauses(topic: Annotated[str, Path(max_length=100)], index: IndexDep, settings: SettingsDep,
                   k: Annotated[int, Query(ge=1, le=500)] = 50,
                   doc: Annotated[str | None, Query(max_length=200)] = None) -> list[TopicClause]:
     if load_taxonomy(settings.taxonomy).get(topic) is None:
