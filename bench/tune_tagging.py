@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docsearch.evaluate.retrieval import _read_jsonl  # noqa: E402
 from docsearch.evaluate.tagging import label_inputs, score  # noqa: E402
@@ -24,14 +25,23 @@ from docsearch.tagging import Tagger, TaggerParams, load_taxonomy  # noqa: E402
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
+def cross_validated(labels_path, docs) -> dict:
+    return _run(labels_path, docs, report=False)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--labels", default=str(SHARED / "eval" / "topics" / "labels.jsonl"))
     ap.add_argument("--docs", default=str(SHARED / "corpus" / "raw"))
     args = ap.parse_args()
-    labels = _read_jsonl(args.labels)
-    inputs = label_inputs(labels, Path(args.docs))
-    print(f"{sum(bool(c) for _, c, _ in inputs)} of {len(inputs)} labels found their clause's context")
+    _run(args.labels, args.docs, report=True)
+
+
+def _run(labels_path, docs, report: bool) -> dict:
+    labels = _read_jsonl(labels_path)
+    inputs = label_inputs(labels, Path(docs))
+    if report:
+        print(f"{sum(bool(c) for _, c, _ in inputs)} of {len(inputs)} labels found their clause's context")
     emb = get_embedder()
     cache = EmbeddingCache(Path(tempfile.gettempdir()) / "docsearch-eval" / "tagging-cache.sqlite")
     vecs = cache.embed(emb, [p for _, _, p in inputs], "passage")
@@ -55,20 +65,21 @@ def main() -> None:
         return out
 
     grid = [TaggerParams(alpha=a, context_weight=cw, lex_scale=ls, emb_shift=es, threshold=th, ratio=r)
-            for a, cw, ls, es, th, r in itertools.product([0.5, 0.6, 0.7, 0.8, 1.0], [0.0, 0.2, 0.4], [3.0, 4.0, 6.0],
+            for a, cw, ls, es, th, r in itertools.product([0.5, 0.6, 0.7, 0.8, 1.0], [0.0, 0.1, 0.2], [3.0, 4.0, 6.0],
                                                           [0.5, 1.0, 1.5], [0.3, 0.35, 0.4, 0.45], [0.5, 0.6, 0.7])]
 
     def objective(res: dict) -> float:
         return res["micro_f1"] + res["macro_f1"] + res["p_at_1"]
 
     all_idx = list(range(len(labels)))
-    scored = sorted(((objective(score(predict(p, all_idx), gold)), p) for p in grid), key=lambda x: -x[0])
-    best = scored[0][1]
-    print("defaults      ", score(predict(TaggerParams(), all_idx), gold))
-    print("best in-sample", score(predict(best, all_idx), gold), best)
-    for name, p in (("lexicon only ", TaggerParams(**{**best.__dict__, "alpha": 1.0})),
-                    ("embedding only", TaggerParams(**{**best.__dict__, "alpha": 0.0}))):
-        print(name, score(predict(p, all_idx), gold))
+    if report:
+        scored = sorted(((objective(score(predict(p, all_idx), gold)), p) for p in grid), key=lambda x: -x[0])
+        best = scored[0][1]
+        print("defaults      ", score(predict(TaggerParams(), all_idx), gold))
+        print("best in-sample", score(predict(best, all_idx), gold), best)
+        for name, p in (("lexicon only ", TaggerParams(**{**best.__dict__, "alpha": 1.0})),
+                        ("embedding only", TaggerParams(**{**best.__dict__, "alpha": 0.0}))):
+            print(name, score(predict(p, all_idx), gold))
     # 5-fold CV: choose parameters on 4 folds, score on the 5th
     random.seed(0)
     order = all_idx[:]
@@ -80,7 +91,10 @@ def main() -> None:
         choice = max(grid, key=lambda p: objective(score(predict(p, train), [gold[i] for i in train])))
         for i, pr in zip(folds[k], predict(choice, folds[k])):
             preds[i] = pr
-    print("5-fold CV     ", score([preds[i] for i in all_idx], gold))
+    cv = score([preds[i] for i in all_idx], gold)
+    if report:
+        print("5-fold CV     ", cv)
+    return cv
 
 
 if __name__ == "__main__":

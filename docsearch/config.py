@@ -30,7 +30,9 @@ class Settings(BaseSettings):
     w_folded_unaccented: float = 0.2  # used when the query has no diacritics
     doc_boost: float = 1.0  # added to clauses of a document the query names ("NQ 57 …")
     candidates: int = 200
-    hnsw_threshold: int = 200_000  # vectors; past this the dense index switches from exact to HNSW
+    ann_threshold: int = 300_000  # vectors; past this the dense index switches from exact search to `ann_kind`
+    ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
+    ivf_nprobe: int = 48
     # API
     api_key: str | None = Field(default=None, description="X-API-Key for write endpoints; unset = read-only API")
     cors_origins: str = ""

@@ -28,6 +28,8 @@ from docsearch.index.vectors import VectorIndex
 from docsearch.ingest.normalize import fold
 from docsearch.model import Clause, Document
 
+RESTORE_SAMPLE = 200_000  # clauses whose syllables feed the diacritic-restoration statistics
+
 
 def clause_context(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> str:
     """Ancestor headings (first line, shortened), which give a bullet its subject."""
@@ -90,6 +92,8 @@ class Index:
         self.seg_vectors: VectorIndex | None = None  # ids = segment ids
         self.seg_ids = np.zeros(0, np.int64)
         self.seg_owner = np.zeros(0, np.int64)
+        # writes of this process since the vectors were loaded: (removed, added, removed segments, added segments)
+        self._pending: tuple[list[int], list[int], list[int], list[int]] | None = ([], [], [], [])
         self.restore: dict | None = None
         self.loaded_generation = -1
         self._dirty = False
@@ -117,14 +121,23 @@ class Index:
             k += len(segs)
         if tagger is not None:
             tagger.tag_document(doc, vectors=vectors)
-        self.store.put_document(doc, tokens, vectors, seg_rows)
-        self._dirty = True
+        removed, added, seg_removed, seg_added = self.store.put_document(doc, tokens, vectors, seg_rows)
+        self._note_pending(removed, added, seg_removed, seg_added)
         return True
 
     def remove(self, doc_id: str) -> bool:
-        removed = self.store.remove_document(doc_id)
-        self._dirty = True
+        removed, seg_removed = self.store.remove_document(doc_id)
+        self._note_pending(removed, [], seg_removed, [])
         return bool(removed)
+
+    def _note_pending(self, removed, added, seg_removed, seg_added) -> None:
+        self._dirty = True
+        if self._pending is not None and self.loaded_generation >= 0:
+            self._pending[0].extend(removed)
+            self._pending[1].extend(added)
+            self._pending[2].extend(seg_removed)
+            self._pending[3].extend(seg_added)
+            self._pending_writes = getattr(self, "_pending_writes", 0) + 1
 
     def retag(self, tagger) -> int:
         """Tag every stored document again (after the taxonomy was edited); no re-embedding."""
@@ -157,7 +170,14 @@ class Index:
 
     def commit(self) -> None:
         """Publish derived indexes for the current store generation (atomic)."""
-        self.ensure_loaded(force_build=self._dirty)
+        gen = self.store.generation()
+        writes = getattr(self, "_pending_writes", 0)
+        if self._dirty and self.loaded_generation >= 0 and self.loaded_generation + writes == gen:
+            with self._mem_lock:
+                self._build(gen, incremental=True)
+        else:
+            self.ensure_loaded(force_build=self._dirty)
+        self._pending_writes = 0
         gen = self.loaded_generation
         tmp = Path(tempfile.mkdtemp(prefix=f".derived-{gen}-", dir=self.path))
         assert self.lexical is not None and self.vectors is not None
@@ -223,43 +243,42 @@ class Index:
         self.lexical, self.vectors, self.restore = lexical, vectors, restore
         self.seg_lexical, self.seg_vectors, self.seg_ids, self.seg_owner = seg_lexical, seg_vectors, seg_ids, seg_owner
         self.loaded_generation = gen
+        self._pending = ([], [], [], [])
         return True
 
-    def _build(self, gen: int) -> None:
+    def _build(self, gen: int, incremental: bool = False) -> None:
+        """Build the derived indexes from the store. BM25 is always rebuilt (bm25s has no update); the vectors are
+        updated in place when only the pending writes of this process happened since they were loaded."""
         from docsearch.config import get_settings
 
-        ids, toks, vecs = [], {f: [] for f in FIELDS}, []
+        settings = get_settings()
+        ids, toks = [], {f: [] for f in FIELDS}
         uni: dict[str, Counter] = defaultdict(Counter)
         bi: dict[str, Counter] = defaultdict(Counter)
-        for cid, tw, ts, vec in self.store.iter_index_rows():
+        for cid, tw, ts in self.store.iter_token_rows():
             ids.append(cid)
             w = tw.split() if tw else []
             s = ts.split() if ts else []
             toks["words"].append(w)
             toks["syllables"].append(s)
             toks["folded"].append([fold(x) for x in s])
-            vecs.append(np.frombuffer(vec, dtype=np.float32))
-            for a in s:
-                uni[fold(a)][a] += 1
-            for a, b in zip(s, s[1:]):
-                bi[fold(a) + " " + fold(b)][a + " " + b] += 1
+            if len(ids) <= RESTORE_SAMPLE:  # statistics for diacritic restoration: a large sample is enough
+                for a in s:
+                    uni[fold(a)][a] += 1
+                for a, b in zip(s, s[1:]):
+                    bi[fold(a) + " " + fold(b)][a + " " + b] += 1
         lexical = LexicalIndex.build(ids, toks)
-        hnsw = len(ids) > get_settings().hnsw_threshold
-        vectors = VectorIndex(self.embedder.dim, hnsw=hnsw)
-        if ids:
-            vectors.add(ids, np.vstack(vecs))
         restore = {
             "uni": {k: dict(c.most_common(4)) for k, c in uni.items()},
             "bi": {k: dict(c.most_common(3)) for k, c in bi.items()},
         }
         # segment level: every clause once (short ones are their own segment) plus the segments of long ones
         has_segments: set[int] = set()
-        seg_ids, seg_owner, seg_vecs, seg_lex_ids, seg_toks = [], [], [], [], []
-        for sid, cid, tw, vec in self.store.iter_segment_rows():
+        seg_ids, seg_owner, seg_lex_ids, seg_toks = [], [], [], []
+        for sid, cid, tw in self.store.iter_segment_token_rows():
             has_segments.add(cid)
             seg_ids.append(sid)
             seg_owner.append(cid)
-            seg_vecs.append(np.frombuffer(vec, dtype=np.float32))
             seg_lex_ids.append(cid)
             seg_toks.append(tw.split() if tw else [])
         for cid, w in zip(ids, toks["words"]):
@@ -267,13 +286,35 @@ class Index:
                 seg_lex_ids.append(cid)
                 seg_toks.append(w)
         seg_lexical = LexicalIndex.build(seg_lex_ids, {"words": seg_toks}, fields=("words",))
-        seg_vectors = VectorIndex(self.embedder.dim, hnsw=hnsw)
-        if seg_ids:
-            seg_vectors.add(seg_ids, np.vstack(seg_vecs))
+        del toks, seg_toks
+        if incremental and self.vectors is not None and self.vectors.kind != "hnsw" and self._pending is not None:
+            removed, added, seg_removed, seg_added = self._pending
+            vectors, seg_vectors = self.vectors, self.seg_vectors
+            vectors.remove(removed)
+            seg_vectors.remove(seg_removed)
+            if added:
+                vectors.add(added, self.store.vectors_of("clauses", added))
+            if seg_added:
+                seg_vectors.add(seg_added, self.store.vectors_of("segments", seg_added))
+        else:
+            vectors = self._vector_index(ids, "clauses", settings)
+            seg_vectors = self._vector_index(seg_ids, "segments", settings)
         self.lexical, self.vectors, self.restore = lexical, vectors, restore
         self.seg_lexical, self.seg_vectors = seg_lexical, seg_vectors
         self.seg_ids, self.seg_owner = np.asarray(seg_ids, np.int64), np.asarray(seg_owner, np.int64)
         self.loaded_generation = gen
+        self._pending = ([], [], [], [])
+
+    def _vector_index(self, ids: list[int], table: str, settings) -> VectorIndex:
+        kind = settings.ann_kind if len(ids) > settings.ann_threshold else "flat"
+        matrix = self.store.vectors_of(table, None) if ids else np.zeros((0, self.embedder.dim), np.float32)
+        train = None
+        if kind == "ivf":
+            train = matrix[np.random.default_rng(0).choice(len(matrix), min(len(matrix), 100_000), replace=False)]
+        index = VectorIndex(self.embedder.dim, kind=kind, train=train, nprobe=settings.ivf_nprobe)
+        if ids:
+            index.add(ids, matrix)
+        return index
 
     def documents(self) -> list[dict]:
         """The document list, cached per store generation (query understanding reads it on every search)."""

@@ -91,13 +91,16 @@ class Store:
 
     def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray,
                      segments: list[list[tuple[list[str], np.ndarray]]] | None = None) -> tuple[list[int], list[int]]:
-        """Replace a document in one transaction. Returns (removed clause ids, new clause ids)."""
+        """Replace a document in one transaction. Returns (removed clause ids, new clause ids, removed segment ids,
+        new segment ids)."""
         m = doc.metadata
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 removed = [r[0] for r in self.db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc.id,))]
+                seg_removed = self._segment_ids(doc.id)
                 self._delete(doc.id)
+                new_segs: list[int] = []
                 self.db.execute(
                     "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (doc.id, doc.source, m.number, m.type, m.issuer, m.date, m.year, m.title, m.signer, m.place,
@@ -117,8 +120,9 @@ class Store:
                     cid = int(cur.lastrowid)
                     new_ids.append(cid)
                     for seg_tokens, seg_vec in (segments[i] if segments else []):
-                        self.db.execute("INSERT INTO segments (clause_id, tok_words, vec) VALUES (?,?,?)",
-                                        (cid, " ".join(seg_tokens), np.asarray(seg_vec, np.float32).tobytes()))
+                        cur = self.db.execute("INSERT INTO segments (clause_id, tok_words, vec) VALUES (?,?,?)",
+                                              (cid, " ".join(seg_tokens), np.asarray(seg_vec, np.float32).tobytes()))
+                        new_segs.append(int(cur.lastrowid))
                     for t in c.tags:
                         self.db.execute("INSERT INTO tags VALUES (?,?,?,?)",
                                         (cid, t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
@@ -130,7 +134,11 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-        return removed, new_ids
+        return removed, new_ids, seg_removed, new_segs
+
+    def _segment_ids(self, doc_id: str) -> list[int]:
+        return [r[0] for r in self.db.execute(
+            "SELECT s.id FROM segments s JOIN clauses c ON c.id = s.clause_id WHERE c.doc_id=?", (doc_id,))]
 
     def _delete(self, doc_id: str) -> None:
         self.db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
@@ -144,9 +152,10 @@ class Store:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 removed = [r[0] for r in self.db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc_id,))]
+                seg_removed = self._segment_ids(doc_id)
                 if not removed and not self.db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
                     self.db.execute("ROLLBACK")
-                    return []
+                    return [], []
                 self._delete(doc_id)
                 self.db.execute("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
                 self.set_meta("generation", str(self.generation() + 1))
@@ -154,7 +163,7 @@ class Store:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-        return removed
+        return removed, seg_removed
 
     def documents(self) -> list[dict]:
         cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "signer", "place",
@@ -226,6 +235,29 @@ class Store:
 
     def iter_segment_rows(self) -> Iterator[tuple[int, int, str, bytes]]:
         yield from self.db.execute("SELECT id, clause_id, tok_words, vec FROM segments ORDER BY id")
+
+    def iter_token_rows(self) -> Iterator[tuple[int, str, str]]:
+        yield from self.db.execute("SELECT id, tok_words, tok_syl FROM clauses ORDER BY id")
+
+    def iter_segment_token_rows(self) -> Iterator[tuple[int, int, str]]:
+        yield from self.db.execute("SELECT id, clause_id, tok_words FROM segments ORDER BY id")
+
+    def vectors_of(self, table: str, ids: list[int] | None) -> np.ndarray:
+        """Vectors of `clauses` or `segments` rows (all of them, in id order, when ids is None)."""
+        assert table in ("clauses", "segments")
+        if ids is None:
+            rows = self.db.execute(f"SELECT vec FROM {table} ORDER BY id")
+            blobs = [r[0] for r in rows]
+        else:
+            found: dict[int, bytes] = {}
+            for i in range(0, len(ids), 900):
+                chunk = ids[i:i + 900]
+                for rid, vec in self.db.execute(f"SELECT id, vec FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                    found[rid] = vec
+            blobs = [found[i] for i in ids]
+        if not blobs:
+            return np.zeros((0, 0), np.float32)
+        return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1).copy()
 
     def filter_ids(self, doc: list[str] | None = None, doc_type: str | None = None, issuer: str | None = None,
                    year_from: int | None = None, year_to: int | None = None, topic: str | None = None,

@@ -1,5 +1,10 @@
-"""Dense vectors in FAISS: IndexIDMap2 over exact inner product (vectors are L2-normalised, so this is cosine);
-HNSW past a size threshold measured in bench/."""
+"""Dense vectors in FAISS. Vectors are L2-normalised, so inner product is cosine.
+
+- `flat` (default): IndexIDMap2 over exact inner product.
+- `ivf`: inverted lists with 8-bit scalar quantisation (IndexIVFScalarQuantizer), for large indexes; the index
+  switches to it past `ann_threshold` vectors (see bench/RESULTS.md for the measurements behind the choice).
+- `hnsw`: IndexIDMap2 over HNSW, kept for comparison in the benchmarks.
+"""
 
 from __future__ import annotations
 
@@ -9,18 +14,34 @@ import numpy as np
 
 
 class VectorIndex:
-    def __init__(self, dim: int, hnsw: bool = False) -> None:
+    def __init__(self, dim: int, kind: str = "flat", train: np.ndarray | None = None, nprobe: int = 48) -> None:
         import faiss
 
         self.dim = dim
-        self.hnsw = hnsw
-        if hnsw:
+        self.kind = kind
+        if kind == "hnsw":
             base = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
             base.hnsw.efConstruction = 80
             base.hnsw.efSearch = 128
             self.index = faiss.IndexIDMap2(base)
+        elif kind == "ivf":
+            if train is None or len(train) == 0:
+                raise ValueError("an IVF index needs training vectors")
+            nlist = int(max(16, min(4096, round(4 * np.sqrt(len(train) * 10)))))
+            nlist = min(nlist, max(16, len(train) // 39))
+            quantizer = faiss.IndexFlatIP(dim)
+            ivf = faiss.IndexIVFScalarQuantizer(quantizer, dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                                faiss.METRIC_INNER_PRODUCT)
+            ivf.train(np.ascontiguousarray(train, dtype=np.float32))
+            ivf.nprobe = min(nprobe, nlist)
+            ivf.set_direct_map_type(faiss.DirectMap.Hashtable)
+            self.index = ivf
         else:
             self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+
+    @property
+    def hnsw(self) -> bool:
+        return self.kind == "hnsw"
 
     def __len__(self) -> int:
         return int(self.index.ntotal)
@@ -32,7 +53,7 @@ class VectorIndex:
     def remove(self, ids: list[int]) -> None:
         import faiss
 
-        if ids and not self.hnsw:
+        if ids and self.kind != "hnsw":
             self.index.remove_ids(faiss.IDSelectorBatch(np.asarray(ids, dtype=np.int64)))
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -47,7 +68,13 @@ class VectorIndex:
             if len(allowed) == 0:
                 return np.zeros(0, np.int64), np.zeros(0, np.float32)
             sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
-            params = faiss.SearchParametersHNSW(sel=sel, efSearch=256) if self.hnsw else faiss.SearchParameters(sel=sel)
+            if self.kind == "hnsw":
+                params = faiss.SearchParametersHNSW(sel=sel, efSearch=256)
+            elif self.kind == "ivf":
+                # a narrow filter leaves few vectors in the probed lists: probe more of them
+                params = faiss.SearchParametersIVF(sel=sel, nprobe=min(self.index.nlist, self.index.nprobe * 4))
+            else:
+                params = faiss.SearchParameters(sel=sel)
         scores, ids = self.index.search(q, k, params=params) if params is not None else self.index.search(q, k)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
@@ -57,6 +84,8 @@ class VectorIndex:
         ids = np.asarray(ids, dtype=np.int64)
         if len(ids) == 0:
             return np.zeros((0, self.dim), np.float32)
+        if self.kind == "ivf":
+            return np.vstack([self.index.reconstruct(int(i)) for i in ids])
         return self.index.reconstruct_batch(ids)
 
     def save(self, path: Path) -> None:
@@ -71,5 +100,10 @@ class VectorIndex:
         self = cls.__new__(cls)
         self.dim = dim
         self.index = faiss.read_index(str(path))
-        self.hnsw = "HNSW" in type(faiss.downcast_index(self.index.index)).__name__
+        if isinstance(self.index, faiss.IndexIVF):
+            self.kind = "ivf"
+            self.index.set_direct_map_type(faiss.DirectMap.Hashtable)
+        else:
+            inner = faiss.downcast_index(self.index.index) if hasattr(self.index, "index") else self.index
+            self.kind = "hnsw" if "HNSW" in type(inner).__name__ else "flat"
         return self

@@ -32,9 +32,12 @@ def test_incremental_add_replace_remove(tmp_path):
     before = {int(i): ix.vectors.vectors_for([int(i)])[0].copy() for i in ix.lexical.ids}
     assert not ix.add(b), "an unchanged document is not re-indexed"
     b2 = _doc(("500.000 đồng", "700.000 đồng"))
+    vector_index = ix.vectors
     assert ix.add(b2)
     ix.commit()
     ix.ensure_loaded()
+    assert ix.vectors is vector_index, "a commit updates the vector index in place instead of rebuilding it"
+    assert len(ix.vectors) == len(a.clauses) + len(b2.clauses)
     a_ids = [r[0] for r in ix.store.db.execute("SELECT id FROM clauses WHERE doc_id=?", (a.id,))]
     for cid in a_ids:  # the other document's vectors are untouched
         assert (ix.vectors.vectors_for([cid])[0] == before[cid]).all()

@@ -21,5 +21,6 @@ def test_store_round_trip(tmp_path):
     assert {(r.number, r.relation) for r in back.references} == {(r.number, r.relation) for r in doc.references}
     assert store.content_hash(doc.id) == doc.content_hash
     gen = store.generation()
-    assert store.remove_document(doc.id) and store.document(doc.id) is None
+    removed, _segments = store.remove_document(doc.id)
+    assert len(removed) == len(doc.clauses) and store.document(doc.id) is None
     assert store.generation() == gen + 1
