@@ -10,9 +10,15 @@ export DOCSEARCH_INDEX
 
 .PHONY: install serve ingest test lint fuzz bench load clean
 
+# serving needs the package (and the OCR wrapper); the tests add the dev tools and the sentence-transformers
+# extra (CPU torch), which the default install leaves out
 $(VENV)/.installed: pyproject.toml
-	$(PY) -m venv $(VENV)
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[ocr]'
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[dev,ocr,st]'
 	touch $@
 
@@ -25,20 +31,20 @@ serve: ingest
 	@echo "docsearch: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/docs)"
 	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
 
-test: install
+test: $(VENV)/.installed-dev
 	$(BIN)/ruff check docsearch api tests bench
 	$(BIN)/python -m pytest -q
 
-lint: install
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check docsearch api tests bench
 
-fuzz: install
+fuzz: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q tests/reliability -k fuzz
 
-bench: install
+bench: $(VENV)/.installed-dev
 	cd bench && ../$(BIN)/python parse_speed.py && ../$(BIN)/python quality.py && ../$(BIN)/python ingest.py && ../$(BIN)/python latency.py
 
-load: install
+load: $(VENV)/.installed-dev
 	cd bench && ../$(BIN)/python load.py
 
 clean:

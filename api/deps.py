@@ -69,6 +69,7 @@ class writer:
         fcntl.flock(lock, fcntl.LOCK_UN)
         lock.close()
         self.index = Index(path, writable=True)
+        self.index.ensure_loaded()  # the published state: a commit then updates it in place
         return self.index
 
     def __exit__(self, *exc) -> None:

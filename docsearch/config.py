@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     candidates: int = 200
     ann_threshold: int = 300_000  # vectors; past this the dense index switches from exact search to `ann_kind`
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
-    ivf_nprobe: int = 48
+    ivf_nprobe: int | None = None  # default: max(64, lists / 16)
     # API
     api_key: str | None = Field(default=None, description="X-API-Key for write endpoints; unset = read-only API")
     cors_origins: str = ""

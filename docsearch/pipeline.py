@@ -41,6 +41,8 @@ def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path
 
     s = get_settings()
     report = IngestReport()
+    if index.store.generation() > 0:
+        index.ensure_loaded()  # so that commits update the vectors in place instead of rebuilding them
     done = 0
     for f in files:
         if progress:

@@ -22,7 +22,9 @@ def passage_document(p: dict) -> Document:
     clause = Clause(address="1", label="1", level=1, heading=title or text[:120], text=text,
                     breadcrumb=title or "1", page=1, kind="item")
     doc = Document(id=str(p["id"]), source=str(p["id"]), metadata=Metadata(title=None), clauses=[clause])
-    doc.content_hash = hashlib.sha256((title + "\n" + text).encode("utf-8")).hexdigest()
+    from docsearch.structure import PIPELINE_VERSION
+
+    doc.content_hash = hashlib.sha256(f"{PIPELINE_VERSION}\n{title}\n{text}".encode()).hexdigest()
     return doc
 
 

@@ -92,6 +92,10 @@ class Index:
         self.seg_vectors: VectorIndex | None = None  # ids = segment ids
         self.seg_ids = np.zeros(0, np.int64)
         self.seg_owner = np.zeros(0, np.int64)
+        self._filter_docs: list[dict] = []
+        self._clause_doc = np.zeros(0, np.int32)
+        self._seg_pos = np.zeros(0, np.int64)
+        self._seg_single = np.zeros(0, bool)
         # writes of this process since the vectors were loaded: (removed, added, removed segments, added segments)
         self._pending: tuple[list[int], list[int], list[int], list[int]] | None = ([], [], [], [])
         self.restore: dict | None = None
@@ -213,15 +217,55 @@ class Index:
 
     # -- reading ---------------------------------------------------------------------------------------
     def ensure_loaded(self, force_build: bool = False) -> None:
+        """Make the derived indexes current.
+
+        A writer needs them to match the store exactly. A reader serves the last published generation: it loads a
+        newer one when a writer publishes it, and while a writer is working it keeps the one it has. It builds in
+        memory only when nothing usable is published and no writer is at work (e.g. after a writer was killed
+        between its last transaction and publishing)."""
         gen = self.store.generation()
         if gen == self.loaded_generation and not force_build:
             return
         with self._mem_lock:
+            gen = self.store.generation()
             if gen == self.loaded_generation and not force_build:
                 return
-            if not force_build and self._load_published(gen):
+            if force_build:
+                self._build(gen)
                 return
-            self._build(gen)
+            published = self._published_generation()
+            if self._lock_fh is not None:  # the writer
+                if published == gen and self._load_published(gen):
+                    return
+                self._build(gen)
+                return
+            if published is not None and published > self.loaded_generation and self._load_published(published):
+                if published == gen or self._writer_active():
+                    return
+            elif self.loaded_generation >= 0 and self._writer_active():
+                return
+            if self.loaded_generation != gen:
+                self._build(gen)
+
+    def _writer_active(self) -> bool:
+        try:
+            with open(self.path / "write.lock", "a+") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return True
+                fcntl.flock(fh, fcntl.LOCK_UN)
+                return False
+        except OSError:
+            return False
+
+    def _published_generation(self) -> int | None:
+        try:
+            d = self.path / (self.path / "CURRENT").read_text().strip()
+            stamp = json.loads((d / "stamp.json").read_text())
+        except (OSError, ValueError):
+            return None
+        return stamp.get("generation") if stamp.get("embedder") == self.embedder.name else None
 
     def _load_published(self, gen: int) -> bool:
         cur = self.path / "CURRENT"
@@ -244,6 +288,7 @@ class Index:
         self.seg_lexical, self.seg_vectors, self.seg_ids, self.seg_owner = seg_lexical, seg_vectors, seg_ids, seg_owner
         self.loaded_generation = gen
         self._pending = ([], [], [], [])
+        self._prepare()
         return True
 
     def _build(self, gen: int, incremental: bool = False) -> None:
@@ -270,7 +315,7 @@ class Index:
         lexical = LexicalIndex.build(ids, toks)
         restore = {
             "uni": {k: dict(c.most_common(4)) for k, c in uni.items()},
-            "bi": {k: dict(c.most_common(3)) for k, c in bi.items()},
+            "bi": {k: dict(c.most_common(3)) for k, c in bi.items() if sum(c.values()) >= 2},
         }
         # segment level: every clause once (short ones are their own segment) plus the segments of long ones
         has_segments: set[int] = set()
@@ -304,6 +349,66 @@ class Index:
         self.seg_ids, self.seg_owner = np.asarray(seg_ids, np.int64), np.asarray(seg_owner, np.int64)
         self.loaded_generation = gen
         self._pending = ([], [], [], [])
+        self._prepare()
+
+    def _prepare(self) -> None:
+        """Arrays that make filters and segment aggregation numpy operations instead of per-query SQL."""
+        ids = self.lexical.ids
+        docs = self.store.documents()
+        doc_index = {d["id"]: i for i, d in enumerate(docs)}
+        clause_doc = np.full(len(ids), -1, dtype=np.int32)
+        rows = self.store.db.execute("SELECT id, doc_id FROM clauses ORDER BY id").fetchall()
+        if rows and len(ids):
+            cid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            didx = np.fromiter((doc_index.get(r[1], -1) for r in rows), dtype=np.int32, count=len(rows))
+            pos = np.searchsorted(cid, ids)
+            pos[pos >= len(cid)] = 0
+            found = cid[pos] == ids
+            clause_doc[found] = didx[pos[found]]
+        self._filter_docs = docs
+        self._clause_doc = clause_doc
+        seg_pos = np.searchsorted(ids, self.seg_lexical.ids) if len(self.seg_lexical) else np.zeros(0, np.int64)
+        counts = np.bincount(seg_pos, minlength=len(ids)) if len(seg_pos) else np.zeros(len(ids), np.int64)
+        single = counts[seg_pos] == 1 if len(seg_pos) else np.zeros(0, bool)
+        self._seg_pos = seg_pos
+        self._seg_single = single
+
+    def segment_max(self, seg_scores: np.ndarray) -> np.ndarray:
+        """Best segment score of each clause (aligned with lexical.ids)."""
+        agg = np.zeros(len(self.lexical.ids))
+        single = self._seg_single
+        agg[self._seg_pos[single]] = seg_scores[single]
+        if (~single).any():
+            np.maximum.at(agg, self._seg_pos[~single], seg_scores[~single])
+        return agg
+
+    def filter_mask(self, doc: list[str] | None = None, doc_type: str | None = None, issuer: str | None = None,
+                    year_from: int | None = None, year_to: int | None = None, topic: str | None = None,
+                    address_prefix: str | None = None) -> np.ndarray | None:
+        """Boolean mask over lexical.ids of the clauses that pass the filters; None when no filter is set."""
+        if not any((doc, doc_type, issuer, year_from, year_to, topic, address_prefix)):
+            return None
+        self.ensure_loaded()
+        ok = np.ones(len(self._filter_docs), dtype=bool)
+        wanted = set(doc or [])
+        for i, d in enumerate(self._filter_docs):
+            if wanted and d["id"] not in wanted:
+                ok[i] = False
+            elif doc_type and (d["type"] or "").casefold() != doc_type.casefold():
+                ok[i] = False
+            elif issuer and issuer.casefold() not in (d["issuer"] or "").casefold():
+                ok[i] = False
+            elif year_from and (d["year"] or 0) < year_from:
+                ok[i] = False
+            elif year_to and (d["year"] or 9999) > year_to:
+                ok[i] = False
+        mask = np.zeros(len(self.lexical.ids), dtype=bool)
+        known = self._clause_doc >= 0
+        mask[known] = ok[self._clause_doc[known]]
+        if topic or address_prefix:
+            extra = self.store.filter_ids(doc=doc, topic=topic, address_prefix=address_prefix) or set()
+            mask &= np.isin(self.lexical.ids, np.fromiter(extra, dtype=np.int64, count=len(extra)))
+        return mask
 
     def _vector_index(self, ids: list[int], table: str, settings) -> VectorIndex:
         kind = settings.ann_kind if len(ids) > settings.ann_threshold else "flat"
@@ -311,7 +416,7 @@ class Index:
         train = None
         if kind == "ivf":
             train = matrix[np.random.default_rng(0).choice(len(matrix), min(len(matrix), 100_000), replace=False)]
-        index = VectorIndex(self.embedder.dim, kind=kind, train=train, nprobe=settings.ivf_nprobe)
+        index = VectorIndex(self.embedder.dim, kind=kind, train=train, nprobe=settings.ivf_nprobe, expected=len(ids))
         if ids:
             index.add(ids, matrix)
         return index

@@ -59,13 +59,14 @@ def weights_for(query_has_marks: bool, settings) -> dict[str, float]:
 
 
 def features(index, text: str, C: int, weights: dict[str, float], allowed: set[int] | None = None,
-             query_vector: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Candidate clause ids and, per method, their z-normalised scores (stats over that method's top C)."""
+             query_vector: np.ndarray | None = None, mask: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Candidate clause ids and, per method, their z-normalised scores (stats over that method's top C).
+    Filters come as `mask` (over lexical.ids) or as a set of `allowed` clause ids."""
     lex, vec = index.lexical, index.vectors
     ids = lex.ids
-    mask = None
-    if allowed is not None:
+    if allowed is not None and mask is None:
         mask = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
+    if mask is not None:
         if not mask.any():
             return np.zeros(0, np.int64), {}
     full: dict[str, np.ndarray] = {}
@@ -74,11 +75,7 @@ def features(index, text: str, C: int, weights: dict[str, float], allowed: set[i
         if weights.get(f, 0) > 0:
             full[f] = lex.scores(f, toks[f]).astype(np.float64)
     if weights.get("words_seg", 0) > 0 and index.seg_lexical is not None and len(index.seg_lexical):
-        seg = index.seg_lexical.scores("words", toks["words"])
-        agg = np.zeros(len(ids))
-        pos = np.searchsorted(ids, index.seg_lexical.ids)
-        np.maximum.at(agg, pos, seg)
-        full["words_seg"] = agg
+        full["words_seg"] = index.segment_max(index.seg_lexical.scores("words", toks["words"]))
     cand_sets: list[np.ndarray] = []
     stats: dict[str, tuple[float, float]] = {}
     for m, arr in full.items():
@@ -92,7 +89,7 @@ def features(index, text: str, C: int, weights: dict[str, float], allowed: set[i
     dense_found: dict[str, dict[int, float]] = {}
     if weights.get("dense", 0) > 0 or weights.get("dense_seg", 0) > 0:
         qv = query_vector if query_vector is not None else index.cache.embed(index.embedder, [text], "query")[0]
-        allowed_arr = np.fromiter(allowed, dtype=np.int64, count=len(allowed)) if allowed is not None else None
+        allowed_arr = ids[mask] if mask is not None else None
         d_ids, d_sc = vec.search(qv, C, allowed_arr)
         dense_found["dense"] = dict(zip(d_ids.tolist(), d_sc.tolist()))
         if len(d_sc):
@@ -155,10 +152,10 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
         w = {"words": 1.0} if has_marks else {"words": 0.5, "folded": 0.5}
     elif mode == "dense":
         w = {"dense": 1.0}
-    allowed = index.store.filter_ids(**(filters or {}))
-    if allowed is not None and not allowed:
+    mask = index.filter_mask(**(filters or {}))
+    if mask is not None and not mask.any():
         return [], q
-    cand, feats = features(index, q.text, C, w, allowed, query_vector)
+    cand, feats = features(index, q.text, C, w, query_vector=query_vector, mask=mask)
     if not len(cand):
         return [], q
     fused = np.zeros(len(cand))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from docsearch.ingest.normalize import fold, match_form
 
@@ -11,10 +12,20 @@ _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = {"và", "của", "các", "có", "là", "cho", "theo", "về", "trong", "được", "với", "những", "một", "để", "này"}
 
 
+@lru_cache(maxsize=65536)
+def _key(word: str) -> str:
+    return fold(match_form(word))
+
+
+@lru_cache(maxsize=1024)
+def _terms(query: str) -> frozenset[str]:
+    return frozenset(_key(w) for w in _WORD_RE.findall(query) if match_form(w) not in _STOP)
+
+
 def snippet(text: str, query: str, width: int = 240, mark: tuple[str, str] = ("<mark>", "</mark>"), escape: bool = True) -> str:
-    terms = {fold(match_form(w)) for w in _WORD_RE.findall(query) if match_form(w) not in _STOP}
+    terms = _terms(query)
     flat = " ".join(text.split())
-    spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(flat) if fold(match_form(m.group(0))) in terms]
+    spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(flat) if _key(m.group(0)) in terms]
     start = 0
     if spans and len(flat) > width:
         best, best_n = 0, -1

@@ -11,7 +11,10 @@ from docsearch.structure.clauses import read_clauses
 from docsearch.structure.metadata import read_metadata
 from docsearch.structure.references import document_references
 
-__all__ = ["parse_text", "parse_file", "doc_id_for"]
+__all__ = ["parse_text", "parse_file", "doc_id_for", "PIPELINE_VERSION"]
+
+# part of every content hash: documents indexed by an older pipeline are processed again on the next ingest
+PIPELINE_VERSION = "2"
 
 
 def doc_id_for(number: str | None, source: str) -> str:
@@ -42,7 +45,7 @@ def parse_text(text: str, source: str = "<text>", warnings: list[str] | None = N
         references=refs,
         text=text,
         warnings=warns,
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        content_hash=hashlib.sha256(f"{PIPELINE_VERSION}\n{source}\n{text}".encode()).hexdigest(),
     )
     return doc
 
