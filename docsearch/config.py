@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     w_folded_unaccented: float = 0.2  # used when the query has no diacritics
     doc_boost: float = 1.0  # added to clauses of a document the query names ("NQ 57 …")
     candidates: int = 200
-    ann_threshold: int = 300_000  # vectors; past this the dense index switches from exact search to `ann_kind`
+    ann_threshold: int = 50_000  # vectors; past this the dense index switches from exact search to `ann_kind`
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
     ivf_nprobe: int | None = None  # default: max(64, lists / 16)
     # API

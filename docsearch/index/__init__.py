@@ -422,12 +422,20 @@ class Index:
         return index
 
     def documents(self) -> list[dict]:
-        """The document list, cached per store generation (query understanding reads it on every search)."""
+        """The document list, cached per store generation."""
         gen = self.store.generation()
         cached = getattr(self, "_docs_cache", None)
         if cached is None or cached[0] != gen:
-            self._docs_cache = (gen, self.store.documents())
+            from docsearch.search.query import Aliases
+
+            docs = self.store.documents()
+            self._docs_cache = (gen, docs, Aliases(docs))
         return self._docs_cache[1]
+
+    def aliases(self):
+        """Document numbers and titles for query understanding, prepared once per generation."""
+        self.documents()
+        return self._docs_cache[2]
 
     def search(self, query: str, k: int = 10, **kwargs):
         from docsearch.search.hybrid import search

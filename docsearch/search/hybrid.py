@@ -144,8 +144,7 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     s = get_settings()
     C = candidates or s.candidates
     index.ensure_loaded()
-    docs = index.documents() if boost_docs else []
-    q = understand(query, docs, index.restore)
+    q = understand(query, index.aliases() if boost_docs else [], index.restore)
     has_marks = q.restored is not None or bool(_MARKS_RE.search(query))
     w = dict(weights) if weights else weights_for(has_marks, s)
     if mode == "bm25":  # BM25 over underthesea words (and the folded field for a query without marks)

@@ -25,20 +25,30 @@ def _norm_number(n: str) -> str:
     return re.sub(r"^0+(?=\d)", "", n.upper())
 
 
-def resolve_aliases(query: str, documents: list[dict]) -> list[str]:
+class Aliases:
+    """Document numbers and titles of an index, prepared once per index generation."""
+
+    def __init__(self, documents: list[dict]) -> None:
+        self.by_number = {_norm_number(d["number"]): d["id"] for d in documents if d.get("number")}
+        self.by_title: dict[str, list[tuple[str, int | None]]] = {}
+        for d in documents:
+            if d.get("title") and len(d["title"]) < 120:
+                self.by_title.setdefault(match_form(d["title"]), []).append((d["id"], d.get("year")))
+
+    def resolve(self, query: str) -> list[str]:
+        out: list[str] = []
+        for r in find_references(query, relation_context=False):
+            if r.number and _norm_number(r.number) in self.by_number:
+                out.append(self.by_number[_norm_number(r.number)])
+            elif r.title:
+                out += [doc for doc, year in self.by_title.get(match_form(r.title), []) if not r.year or year == r.year]
+        return list(dict.fromkeys(out))
+
+
+def resolve_aliases(query: str, documents: list[dict] | Aliases) -> list[str]:
     """'NQ 06', 'Nghị quyết 06', '06-NQ/TW', 'KL 34', 'Luật Đất đai' → ids of indexed documents."""
-    refs = find_references(query, relation_context=False)
-    out: list[str] = []
-    by_number = {_norm_number(d["number"]): d["id"] for d in documents if d.get("number")}
-    for r in refs:
-        if r.number and _norm_number(r.number) in by_number:
-            out.append(by_number[_norm_number(r.number)])
-        elif r.title:
-            t = match_form(r.title)
-            for d in documents:
-                if d.get("title") and match_form(d["title"]) == t and (not r.year or d.get("year") == r.year):
-                    out.append(d["id"])
-    return list(dict.fromkeys(out))
+    aliases = documents if isinstance(documents, Aliases) else Aliases(documents)
+    return aliases.resolve(query)
 
 
 # everyday question words that a legal corpus rarely contains, with pseudo-counts
@@ -111,7 +121,7 @@ def restore_diacritics(text: str, restore: dict | None) -> str | None:
     return restored if restored != text else None
 
 
-def understand(raw: str, documents: list[dict], restore: dict | None) -> Query:
+def understand(raw: str, documents: list[dict] | Aliases, restore: dict | None) -> Query:
     restored = restore_diacritics(raw, restore)
     base = restored or raw
     return Query(raw=raw, text=expand_abbreviations(base), restored=restored, doc_ids=resolve_aliases(base, documents))
