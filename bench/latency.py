@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from common import ROOT, SHARED, percentiles, write_section
+from common import SHARED, percentiles, start_server, write_section
 
 from docsearch.index import Index
 from docsearch.index.store import Store
@@ -147,20 +144,8 @@ def rss_mb(pid: int) -> float:
 def http_latency(path: Path, qs: list[str]) -> tuple[tuple[float, float, float], float]:
     import httpx
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DOCSEARCH_INDEX": str(path), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(path)
     try:
-        for _ in range(600):
-            try:
-                if httpx.get(url + "/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
         with httpx.Client(base_url=url, timeout=60) as c:
             for q in qs[:10]:
                 c.get("/search", params={"q": q, "k": 10})

@@ -7,14 +7,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import ROOT, SHARED, percentiles, write_section
+from common import SHARED, percentiles, start_server, write_section
 
 MAX_REQUESTS = 200_000  # a hard bound besides the time limit
 
@@ -66,20 +63,8 @@ def main() -> None:
     args = ap.parse_args()
     import httpx
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DOCSEARCH_INDEX": args.index, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_server(args.index)
     try:
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/health", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
         n_clauses = httpx.get(url + "/health").json()["clauses"]
         httpx.get(url + "/search", params={"q": "khởi động"}, timeout=60)
         t = time.perf_counter()

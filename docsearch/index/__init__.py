@@ -12,6 +12,7 @@ import fcntl
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from collections import Counter, defaultdict
@@ -297,26 +298,14 @@ class Index:
         from docsearch.config import get_settings
 
         settings = get_settings()
-        ids, toks = [], {f: [] for f in FIELDS}
-        uni: dict[str, Counter] = defaultdict(Counter)
-        bi: dict[str, Counter] = defaultdict(Counter)
-        for cid, tw, ts in self.store.iter_token_rows():
-            ids.append(cid)
-            w = tw.split() if tw else []
-            s = ts.split() if ts else []
-            toks["words"].append(w)
-            toks["syllables"].append(s)
-            toks["folded"].append([fold(x) for x in s])
-            if len(ids) <= RESTORE_SAMPLE:  # statistics for diacritic restoration: a large sample is enough
-                for a in s:
-                    uni[fold(a)][a] += 1
-                for a, b in zip(s, s[1:]):
-                    bi[fold(a) + " " + fold(b)][a + " " + b] += 1
-        lexical = LexicalIndex.build(ids, toks)
-        restore = {
-            "uni": {k: dict(c.most_common(4)) for k, c in uni.items()},
-            "bi": {k: dict(c.most_common(3)) for k, c in bi.items() if sum(c.values()) >= 2},
-        }
+        db = self.store.db
+        intern = sys.intern
+        ids = [r[0] for r in db.execute("SELECT id FROM clauses ORDER BY id")]
+        lexical = LexicalIndex(FIELDS)
+        lexical.ids = np.asarray(ids, dtype=np.int64)
+        # one field at a time, tokens interned: a million clauses fit in a few GB
+        words_of = [[intern(t) for t in (tw or "").split()] for (tw,) in db.execute("SELECT tok_words FROM clauses ORDER BY id")]
+        lexical.add_field("words", words_of)
         # segment level: every clause once (short ones are their own segment) plus the segments of long ones
         has_segments: set[int] = set()
         seg_ids, seg_owner, seg_lex_ids, seg_toks = [], [], [], []
@@ -325,14 +314,42 @@ class Index:
             seg_ids.append(sid)
             seg_owner.append(cid)
             seg_lex_ids.append(cid)
-            seg_toks.append(tw.split() if tw else [])
-        for cid, w in zip(ids, toks["words"]):
+            seg_toks.append([intern(t) for t in (tw or "").split()])
+        for cid, w in zip(ids, words_of):
             if cid not in has_segments:
                 seg_lex_ids.append(cid)
                 seg_toks.append(w)
-        seg_lexical = LexicalIndex.build(seg_lex_ids, {"words": seg_toks}, fields=("words",))
-        del toks, seg_toks
-        if incremental and self.vectors is not None and self.vectors.kind != "hnsw" and self._pending is not None:
+        del words_of
+        order = np.argsort(np.asarray(seg_lex_ids, dtype=np.int64), kind="stable")
+        seg_lexical = LexicalIndex(("words",))
+        seg_lexical.ids = np.asarray(seg_lex_ids, dtype=np.int64)[order]
+        seg_lexical.add_field("words", [seg_toks[k] for k in order])
+        del seg_toks
+        uni: dict[str, Counter] = defaultdict(Counter)
+        bi: dict[str, Counter] = defaultdict(Counter)
+        folded_of: dict[str, str] = {}
+        syl = []
+        for n, (ts,) in enumerate(db.execute("SELECT tok_syl FROM clauses ORDER BY id")):
+            s = [intern(t) for t in (ts or "").split()]
+            syl.append(s)
+            if n < RESTORE_SAMPLE:  # statistics for diacritic restoration: a large sample is enough
+                for a in s:
+                    uni[folded_of.get(a) or folded_of.setdefault(a, intern(fold(a)))][a] += 1
+                for a, b in zip(s, s[1:]):
+                    bi[folded_of[a] + " " + folded_of[b]][a + " " + b] += 1
+        lexical.add_field("syllables", syl)
+        folded = [[folded_of.get(a) or folded_of.setdefault(a, intern(fold(a))) for a in s] for s in syl]
+        del syl
+        lexical.add_field("folded", folded)
+        del folded
+        restore = {
+            "uni": {k: dict(c.most_common(4)) for k, c in uni.items()},
+            "bi": {k: dict(c.most_common(3)) for k, c in bi.items() if sum(c.values()) >= 2},
+        }
+        del uni, bi
+        grown_past_threshold = self.vectors is not None and self.vectors.kind == "flat" and len(ids) > settings.ann_threshold
+        if (incremental and self.vectors is not None and self.vectors.kind != "hnsw" and self._pending is not None
+                and not grown_past_threshold):
             removed, added, seg_removed, seg_added = self._pending
             vectors, seg_vectors = self.vectors, self.seg_vectors
             vectors.remove(removed)

@@ -26,16 +26,19 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, ids: list[int], tokens: dict[str, list[list[str]]], fields: tuple[str, ...] = FIELDS) -> LexicalIndex:
-        bm25s = _bm25s()
         self = cls(fields)
         self.ids = np.asarray(ids, dtype=np.int64)
         for f in fields:
-            r = bm25s.BM25(k1=1.2, b=0.75)
-            docs = tokens[f] if len(ids) else []
-            if len(ids):
-                r.index([d if d else ["\u2205"] for d in docs], show_progress=False)
-            self.retrievers[f] = r
+            self.add_field(f, tokens[f])
         return self
+
+    def add_field(self, field: str, docs: list[list[str]]) -> None:
+        """Index one field (one call per field keeps the peak memory of a large rebuild to one field's tokens)."""
+        bm25s = _bm25s()
+        r = bm25s.BM25(k1=1.2, b=0.75)
+        if len(self.ids):
+            r.index([d if d else ["\u2205"] for d in docs], show_progress=False)
+        self.retrievers[field] = r
 
     def __len__(self) -> int:
         return len(self.ids)
