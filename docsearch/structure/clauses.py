@@ -59,6 +59,8 @@ class _Reader:
         self.last_row: _Open | None = None
         self.last_num_label = ""
         self.seen_clause = False
+        self.root_counters: dict[str, int] = {}  # bullet counters of clauses without a parent
+        self.ocr = False
 
     # -- clause creation ------------------------------------------------------------------------------
     def _unique(self, address: str) -> str:
@@ -116,8 +118,6 @@ class _Reader:
         opened = self._make(kind, label, line, lineno, page, parent, crumb_label)
         self.stack.append(opened)
 
-    root_counters: dict[str, int] = {}
-    ocr = False
     # digits OCR confuses with one another
     _CONFUSABLE = {("9", "5"), ("5", "9"), ("8", "3"), ("3", "8"), ("6", "5"), ("5", "6"), ("1", "7"), ("7", "1"),
                    ("0", "8"), ("8", "0"), ("4", "1"), ("2", "7")}
@@ -218,12 +218,9 @@ class _Reader:
         if not line or P.SEPARATOR_RE.match(line):
             return
         if self.await_title:
-            kind = self.await_title
             self.await_title = None
             if P.is_mostly_upper(line) and not P.DIEU_RE.match(line):
-                if kind == "chuong" and self.chuong:
-                    self.chuong_title = line
-                return
+                return  # the title line of a Chương or Mục: part of neither address nor breadcrumb
         # quoted blocks (amending laws quote whole articles): their markers are not clauses
         if self.quote_depth > 0:
             m = P.DIEU_RE.match(line)

@@ -210,10 +210,8 @@ def read_metadata(header: list[str], tail: list[str], first_lines: list[str]) ->
         title = " ".join(parts).strip()
         if title:
             title = sentence_case(title) if is_mostly_upper(title) else title[:1].upper() + title[1:]
-            if meta.type == "Luật" or meta.type == "Bộ luật":
-                title = f"{meta.type} {title[:1].upper() + title[1:]}"
-                title = meta.type + " " + sentence_case(" ".join(parts)) if is_mostly_upper(" ".join(parts)) else title
-                title = title.replace(meta.type + " " + meta.type + " ", meta.type + " ")
+            if meta.type in ("Luật", "Bộ luật") and not title.startswith(meta.type + " "):
+                title = f"{meta.type} {title}"  # "LUẬT / ĐẤT ĐAI" → "Luật Đất đai"
             meta.title = title
     if meta.title is None:
         for c in cells[:3]:
