@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,35 @@ from docsearch.index.store import Store
 from docsearch.index.vectors import VectorIndex
 from docsearch.ingest.normalize import fold
 from docsearch.model import Clause, Document
+
+
+@dataclass
+class State:
+    """Everything a search reads, built together and swapped in by one assignment: a search that took a
+    reference to it never sees half of a newer generation (the race the concurrency test caught)."""
+
+    generation: int
+    lexical: LexicalIndex
+    vectors: VectorIndex
+    seg_lexical: LexicalIndex
+    seg_vectors: VectorIndex
+    seg_ids: np.ndarray
+    seg_owner: np.ndarray
+    restore: dict
+    filter_docs: list[dict]
+    clause_doc: np.ndarray  # index into filter_docs of each lexical entry (-1: the clause is gone)
+    seg_pos: np.ndarray  # position in lexical.ids of each segment-level BM25 entry
+    seg_single: np.ndarray  # the clause has that one entry only
+
+    def segment_max(self, seg_scores: np.ndarray) -> np.ndarray:
+        """Best segment score of each clause (aligned with lexical.ids)."""
+        agg = np.zeros(len(self.lexical.ids))
+        single = self.seg_single
+        agg[self.seg_pos[single]] = seg_scores[single]
+        if (~single).any():
+            np.maximum.at(agg, self.seg_pos[~single], seg_scores[~single])
+        return agg
+
 
 RESTORE_SAMPLE = 200_000  # clauses whose syllables feed the diacritic-restoration statistics
 
@@ -87,21 +117,49 @@ class Index:
                 raise IndexMismatchError("--reembed needs a writable index (run it from ingest)")
             self._reembed()
         self._mem_lock = threading.RLock()
-        self.lexical: LexicalIndex | None = None
-        self.vectors: VectorIndex | None = None
-        self.seg_lexical: LexicalIndex | None = None  # ids = owning clause ids (one entry per segment)
-        self.seg_vectors: VectorIndex | None = None  # ids = segment ids
-        self.seg_ids = np.zeros(0, np.int64)
-        self.seg_owner = np.zeros(0, np.int64)
-        self._filter_docs: list[dict] = []
-        self._clause_doc = np.zeros(0, np.int32)
-        self._seg_pos = np.zeros(0, np.int64)
-        self._seg_single = np.zeros(0, bool)
+        self._state: State | None = None
         # writes of this process since the vectors were loaded: (removed, added, removed segments, added segments)
         self._pending: tuple[list[int], list[int], list[int], list[int]] | None = ([], [], [], [])
-        self.restore: dict | None = None
-        self.loaded_generation = -1
         self._dirty = False
+
+    # -- the loaded state, read through one reference ---------------------------------------------------
+    @property
+    def loaded_generation(self) -> int:
+        return self._state.generation if self._state is not None else -1
+
+    @property
+    def lexical(self) -> LexicalIndex | None:
+        return self._state.lexical if self._state is not None else None
+
+    @property
+    def vectors(self) -> VectorIndex | None:
+        return self._state.vectors if self._state is not None else None
+
+    @property
+    def seg_lexical(self) -> LexicalIndex | None:
+        return self._state.seg_lexical if self._state is not None else None
+
+    @property
+    def seg_vectors(self) -> VectorIndex | None:
+        return self._state.seg_vectors if self._state is not None else None
+
+    @property
+    def seg_ids(self) -> np.ndarray:
+        return self._state.seg_ids if self._state is not None else np.zeros(0, np.int64)
+
+    @property
+    def seg_owner(self) -> np.ndarray:
+        return self._state.seg_owner if self._state is not None else np.zeros(0, np.int64)
+
+    @property
+    def restore(self) -> dict | None:
+        return self._state.restore if self._state is not None else None
+
+    def snapshot(self) -> State:
+        """The current loaded state (loading or building it when needed)."""
+        self.ensure_loaded()
+        assert self._state is not None
+        return self._state
 
     # -- writing ---------------------------------------------------------------------------------------
     def needs_update(self, doc: Document) -> bool:
@@ -285,11 +343,8 @@ class Index:
             restore = json.loads((d / "restore.json").read_text())
         except (OSError, ValueError, RuntimeError, KeyError):
             return False
-        self.lexical, self.vectors, self.restore = lexical, vectors, restore
-        self.seg_lexical, self.seg_vectors, self.seg_ids, self.seg_owner = seg_lexical, seg_vectors, seg_ids, seg_owner
-        self.loaded_generation = gen
+        self._state = self._make_state(gen, lexical, vectors, seg_lexical, seg_vectors, seg_ids, seg_owner, restore)
         self._pending = ([], [], [], [])
-        self._prepare()
         return True
 
     def _build(self, gen: int, incremental: bool = False) -> None:
@@ -361,16 +416,14 @@ class Index:
         else:
             vectors = self._vector_index(ids, "clauses", settings)
             seg_vectors = self._vector_index(seg_ids, "segments", settings)
-        self.lexical, self.vectors, self.restore = lexical, vectors, restore
-        self.seg_lexical, self.seg_vectors = seg_lexical, seg_vectors
-        self.seg_ids, self.seg_owner = np.asarray(seg_ids, np.int64), np.asarray(seg_owner, np.int64)
-        self.loaded_generation = gen
+        self._state = self._make_state(gen, lexical, vectors, seg_lexical, seg_vectors, np.asarray(seg_ids, np.int64),
+                                       np.asarray(seg_owner, np.int64), restore)
         self._pending = ([], [], [], [])
-        self._prepare()
 
-    def _prepare(self) -> None:
-        """Arrays that make filters and segment aggregation numpy operations instead of per-query SQL."""
-        ids = self.lexical.ids
+    def _make_state(self, gen, lexical, vectors, seg_lexical, seg_vectors, seg_ids, seg_owner, restore) -> State:
+        """Bundle a generation's indexes with the arrays that make filters and segment aggregation numpy
+        operations instead of per-query SQL."""
+        ids = lexical.ids
         docs = self.store.documents()
         doc_index = {d["id"]: i for i, d in enumerate(docs)}
         clause_doc = np.full(len(ids), -1, dtype=np.int32)
@@ -382,33 +435,22 @@ class Index:
             pos[pos >= len(cid)] = 0
             found = cid[pos] == ids
             clause_doc[found] = didx[pos[found]]
-        self._filter_docs = docs
-        self._clause_doc = clause_doc
-        seg_pos = np.searchsorted(ids, self.seg_lexical.ids) if len(self.seg_lexical) else np.zeros(0, np.int64)
+        seg_pos = np.searchsorted(ids, seg_lexical.ids) if len(seg_lexical) else np.zeros(0, np.int64)
         counts = np.bincount(seg_pos, minlength=len(ids)) if len(seg_pos) else np.zeros(len(ids), np.int64)
         single = counts[seg_pos] == 1 if len(seg_pos) else np.zeros(0, bool)
-        self._seg_pos = seg_pos
-        self._seg_single = single
+        return State(gen, lexical, vectors, seg_lexical, seg_vectors, seg_ids, seg_owner, restore, docs, clause_doc,
+                     seg_pos, single)
 
-    def segment_max(self, seg_scores: np.ndarray) -> np.ndarray:
-        """Best segment score of each clause (aligned with lexical.ids)."""
-        agg = np.zeros(len(self.lexical.ids))
-        single = self._seg_single
-        agg[self._seg_pos[single]] = seg_scores[single]
-        if (~single).any():
-            np.maximum.at(agg, self._seg_pos[~single], seg_scores[~single])
-        return agg
-
-    def filter_mask(self, doc: list[str] | None = None, doc_type: str | None = None, issuer: str | None = None,
-                    year_from: int | None = None, year_to: int | None = None, topic: str | None = None,
-                    address_prefix: str | None = None) -> np.ndarray | None:
-        """Boolean mask over lexical.ids of the clauses that pass the filters; None when no filter is set."""
+    def filter_mask(self, state: State | None = None, doc: list[str] | None = None, doc_type: str | None = None,
+                    issuer: str | None = None, year_from: int | None = None, year_to: int | None = None,
+                    topic: str | None = None, address_prefix: str | None = None) -> np.ndarray | None:
+        """Boolean mask over state.lexical.ids of the clauses that pass the filters; None when no filter is set."""
         if not any((doc, doc_type, issuer, year_from, year_to, topic, address_prefix)):
             return None
-        self.ensure_loaded()
-        ok = np.ones(len(self._filter_docs), dtype=bool)
+        st = state or self.snapshot()
+        ok = np.ones(len(st.filter_docs), dtype=bool)
         wanted = set(doc or [])
-        for i, d in enumerate(self._filter_docs):
+        for i, d in enumerate(st.filter_docs):
             if wanted and d["id"] not in wanted:
                 ok[i] = False
             elif doc_type and (d["type"] or "").casefold() != doc_type.casefold():
@@ -419,12 +461,12 @@ class Index:
                 ok[i] = False
             elif year_to and (d["year"] or 9999) > year_to:
                 ok[i] = False
-        mask = np.zeros(len(self.lexical.ids), dtype=bool)
-        known = self._clause_doc >= 0
-        mask[known] = ok[self._clause_doc[known]]
+        mask = np.zeros(len(st.lexical.ids), dtype=bool)
+        known = st.clause_doc >= 0
+        mask[known] = ok[st.clause_doc[known]]
         if topic or address_prefix:
             extra = self.store.filter_ids(doc=doc, topic=topic, address_prefix=address_prefix) or set()
-            mask &= np.isin(self.lexical.ids, np.fromiter(extra, dtype=np.int64, count=len(extra)))
+            mask &= np.isin(st.lexical.ids, np.fromiter(extra, dtype=np.int64, count=len(extra)))
         return mask
 
     def _vector_index(self, ids: list[int], table: str, settings) -> VectorIndex:

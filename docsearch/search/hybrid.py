@@ -59,10 +59,13 @@ def weights_for(query_has_marks: bool, settings) -> dict[str, float]:
 
 
 def features(index, text: str, C: int, weights: dict[str, float], allowed: set[int] | None = None,
-             query_vector: np.ndarray | None = None, mask: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+             query_vector: np.ndarray | None = None, mask: np.ndarray | None = None,
+             state=None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Candidate clause ids and, per method, their z-normalised scores (stats over that method's top C).
-    Filters come as `mask` (over lexical.ids) or as a set of `allowed` clause ids."""
-    lex, vec = index.lexical, index.vectors
+    Filters come as `mask` (over the state's lexical.ids) or as a set of `allowed` clause ids. Everything is read
+    from one state, so a newer generation swapped in meanwhile cannot mix with this one."""
+    st = state or index.snapshot()
+    lex, vec = st.lexical, st.vectors
     ids = lex.ids
     if allowed is not None and mask is None:
         mask = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
@@ -74,8 +77,8 @@ def features(index, text: str, C: int, weights: dict[str, float], allowed: set[i
     for f in ("words", "syllables", "folded"):
         if weights.get(f, 0) > 0:
             full[f] = lex.scores(f, toks[f]).astype(np.float64)
-    if weights.get("words_seg", 0) > 0 and index.seg_lexical is not None and len(index.seg_lexical):
-        full["words_seg"] = index.segment_max(index.seg_lexical.scores("words", toks["words"]))
+    if weights.get("words_seg", 0) > 0 and len(st.seg_lexical):
+        full["words_seg"] = st.segment_max(st.seg_lexical.scores("words", toks["words"]))
     cand_sets: list[np.ndarray] = []
     stats: dict[str, tuple[float, float]] = {}
     for m, arr in full.items():
@@ -95,12 +98,12 @@ def features(index, text: str, C: int, weights: dict[str, float], allowed: set[i
         if len(d_sc):
             stats["dense"] = _zstats(d_sc)
             cand_sets.append(d_ids)
-        if weights.get("dense_seg", 0) > 0 and index.seg_vectors is not None and len(index.seg_vectors):
+        if weights.get("dense_seg", 0) > 0 and len(st.seg_vectors):
             seg_allowed = None
             if allowed_arr is not None:
-                seg_allowed = index.seg_ids[np.isin(index.seg_owner, allowed_arr)]
-            s_ids, s_sc = index.seg_vectors.search(qv, C, seg_allowed)
-            owners = index.seg_owner[np.searchsorted(index.seg_ids, s_ids)] if len(s_ids) else np.zeros(0, np.int64)
+                seg_allowed = st.seg_ids[np.isin(st.seg_owner, allowed_arr)]
+            s_ids, s_sc = st.seg_vectors.search(qv, C, seg_allowed)
+            owners = st.seg_owner[np.searchsorted(st.seg_ids, s_ids)] if len(s_ids) else np.zeros(0, np.int64)
             best: dict[int, float] = {}
             for o, sc in zip(owners.tolist(), s_sc.tolist()):
                 if sc > best.get(o, -9.0):
@@ -143,18 +146,18 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
 
     s = get_settings()
     C = candidates or s.candidates
-    index.ensure_loaded()
-    q = understand(query, index.aliases() if boost_docs else [], index.restore)
+    st = index.snapshot()
+    q = understand(query, index.aliases() if boost_docs else [], st.restore)
     has_marks = q.restored is not None or bool(_MARKS_RE.search(query))
     w = dict(weights) if weights else weights_for(has_marks, s)
     if mode == "bm25":  # BM25 over underthesea words (and the folded field for a query without marks)
         w = {"words": 1.0} if has_marks else {"words": 0.5, "folded": 0.5}
     elif mode == "dense":
         w = {"dense": 1.0}
-    mask = index.filter_mask(**(filters or {}))
+    mask = index.filter_mask(st, **(filters or {}))
     if mask is not None and not mask.any():
         return [], q
-    cand, feats = features(index, q.text, C, w, query_vector=query_vector, mask=mask)
+    cand, feats = features(index, q.text, C, w, query_vector=query_vector, mask=mask, state=st)
     if not len(cand):
         return [], q
     fused = np.zeros(len(cand))
