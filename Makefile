@@ -42,7 +42,7 @@ fuzz: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q tests/reliability -k fuzz
 
 bench: $(VENV)/.installed-dev
-	cd bench && ../$(BIN)/python parse_speed.py && ../$(BIN)/python quality.py && ../$(BIN)/python ingest.py && ../$(BIN)/python latency.py
+	cd bench && ../$(BIN)/python structure.py && ../$(BIN)/python parse_speed.py && ../$(BIN)/python quality.py && ../$(BIN)/python ingest.py && ../$(BIN)/python latency.py
 
 load: $(VENV)/.installed-dev
 	cd bench && ../$(BIN)/python load.py
