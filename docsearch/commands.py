@@ -237,7 +237,9 @@ def cmd_topics(args) -> int:
                     print(f"{r['score']:.2f}  {r['doc_id']} · {r['address']:<12} {r['heading'][:90]}")
             return 0
         counts = ix.store.topic_counts()
-    tax = load_taxonomy(getattr(args, "taxonomy", None))
+    from docsearch.config import get_settings
+
+    tax = load_taxonomy(get_settings().taxonomy)
     rows = [{"topic": t.id, "name": t.name, "clauses": counts.get(t.id, (0, 0))[0], "documents": counts.get(t.id, (0, 0))[1]}
             for t in tax.topics]
     if args.json:

