@@ -73,13 +73,21 @@ def clause_context(doc: Document, clause: Clause, by_address: dict[str, Clause])
     return " / ".join(reversed(parts))
 
 
-def passage_text(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> str:
-    ctx = clause_context(doc, clause, by_address)
-    head = doc.metadata.title or ""
-    text = clause.text
+def _clause_body(clause: Clause) -> str:
     if clause.fields:
-        text += " " + " ".join(f"{k}: {v}" for k, v in clause.fields.items())
-    return "\n".join(x for x in (head[:200], ctx, text) if x)
+        return clause.text + " " + " ".join(f"{k}: {v}" for k, v in clause.fields.items())
+    return clause.text
+
+
+def passage_text(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> str:
+    """What is embedded: the document's title, the ancestor headings, the clause (and its table fields)."""
+    head = (doc.metadata.title or "")[:200]
+    return "\n".join(x for x in (head, clause_context(doc, clause, by_address), _clause_body(clause)) if x)
+
+
+def lexical_text(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> str:
+    """What the BM25 fields index: the ancestor headings and the clause (the title would match everywhere)."""
+    return "\n".join(x for x in (clause_context(doc, clause, by_address), _clause_body(clause)) if x)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -104,6 +112,7 @@ class Index:
         self._state: State | None = None
         # writes of this process since the vectors were loaded: (removed, added, removed segments, added segments)
         self._pending: tuple[list[int], list[int], list[int], list[int]] | None = ([], [], [], [])
+        self._pending_writes = 0  # documents written since the state was loaded
         self._dirty = False
         self.store = Store(self.path / "docsearch.sqlite")
         self.cache = EmbeddingCache(self.path / "embeddings.sqlite")
@@ -121,7 +130,6 @@ class Index:
             if not writable:
                 raise IndexMismatchError("--reembed needs a writable index (run it from ingest)")
             self._reembed()
-        self._dirty = False
 
     # -- the loaded state, read through one reference ---------------------------------------------------
     @property
@@ -172,8 +180,7 @@ class Index:
             return False
         by_address = {c.address: c for c in doc.clauses}
         texts = [passage_text(doc, c, by_address) for c in doc.clauses]
-        lex_texts = [f"{clause_context(doc, c, by_address)}\n{t.split(chr(10), 1)[-1]}" for c, t in zip(doc.clauses, texts)]
-        tokens = [analyze(t) for t in lex_texts]
+        tokens = [analyze(lexical_text(doc, c, by_address)) for c in doc.clauses]
         vectors = self.cache.embed(self.embedder, texts, "passage")
         # long clauses are also indexed as segments, each scored on its own and counted by the best one
         seg_texts = [segments(c.text) for c in doc.clauses]
@@ -201,7 +208,7 @@ class Index:
             self._pending[1].extend(added)
             self._pending[2].extend(seg_removed)
             self._pending[3].extend(seg_added)
-            self._pending_writes = getattr(self, "_pending_writes", 0) + 1
+            self._pending_writes += 1
 
     def retag(self, tagger) -> int:
         """Tag every stored document again (after the taxonomy was edited); no re-embedding."""
@@ -233,7 +240,7 @@ class Index:
     def commit(self) -> None:
         """Publish derived indexes for the current store generation (atomic)."""
         gen = self.store.generation()
-        writes = getattr(self, "_pending_writes", 0)
+        writes = self._pending_writes
         if self._dirty and self.loaded_generation >= 0 and self.loaded_generation + writes == gen:
             with self._mem_lock:
                 self._build(gen, incremental=True)

@@ -230,12 +230,6 @@ class Store:
         row = self.db.execute("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
         return row[0] if row else None
 
-    def iter_index_rows(self) -> Iterator[tuple[int, str, str, bytes]]:
-        yield from self.db.execute("SELECT id, tok_words, tok_syl, vec FROM clauses ORDER BY id")
-
-    def iter_segment_rows(self) -> Iterator[tuple[int, int, str, bytes]]:
-        yield from self.db.execute("SELECT id, clause_id, tok_words, vec FROM segments ORDER BY id")
-
     def iter_token_rows(self) -> Iterator[tuple[int, str, str]]:
         yield from self.db.execute("SELECT id, tok_words, tok_syl FROM clauses ORDER BY id")
 

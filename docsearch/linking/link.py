@@ -65,7 +65,6 @@ def _target_structure(index, doc_id: str):
 
         raise NotFoundError(f"no document '{doc_id}' in the index")
     parents = {r[2] for r in rows if r[2]}
-    by_address = {r[1]: r for r in rows}
     task_sections = {r[1] for r in rows if r[2] is None and _TASK_SECTION_RE.search(fold(r[4].lower()))}
     leaves = [r for r in rows if r[1] not in parents]
 
@@ -80,7 +79,7 @@ def _target_structure(index, doc_id: str):
         ordinal = _ordinal(b.split(".")[1]) if top in task_sections and "." in b else None
         info.append({"id": r[0], "address": r[1], "branch": b, "in_tasks": top in task_sections, "ordinal": ordinal,
                      "breadcrumb": r[6], "heading": r[4], "text": r[5]})
-    return info, by_address
+    return info
 
 
 def task_group_ordinal(task: Task) -> int | None:
@@ -96,7 +95,7 @@ def score_matrix(index, tasks: list[Task], doc_id: str, weights: dict | None = N
     from docsearch.search.hybrid import weights_for
 
     index.ensure_loaded()
-    leaves, _ = _target_structure(index, doc_id)
+    leaves = _target_structure(index, doc_id)
     allowed = {leaf["id"] for leaf in leaves}
     col = {leaf["id"]: j for j, leaf in enumerate(leaves)}
     w = weights or weights_for(True, get_settings())

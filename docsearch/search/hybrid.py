@@ -3,6 +3,7 @@ weights tuned on the dev set; filters applied before ranking; documents the quer
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,7 +12,7 @@ from docsearch.index.analysis import analyze
 from docsearch.search.query import understand
 from docsearch.search.snippets import snippet
 
-_MARKS_RE = __import__("re").compile(r"[à-ỹđÀ-ỸĐ]")
+_MARKS_RE = re.compile(r"[à-ỹđÀ-ỸĐ]")
 
 MODES = ("hybrid", "bm25", "dense")
 

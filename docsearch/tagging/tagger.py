@@ -3,7 +3,6 @@ embedding similarity to each topic's description; each tag has a score in [0, 1]
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -150,7 +149,3 @@ class Tagger:
                 evidence=[f"{int(cnt)} / {n} điều khoản"])
             for tid, cnt in sorted(counts.items(), key=lambda kv: -kv[1])
         ]
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
