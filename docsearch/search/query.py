@@ -51,44 +51,61 @@ def resolve_aliases(query: str, documents: list[dict] | Aliases) -> list[str]:
     return aliases.resolve(query)
 
 
-# everyday question words that a legal corpus rarely contains, with pseudo-counts
-_BASE_UNI = {
-    "bao": {"bao": 5}, "nhieu": {"nhiêu": 3, "nhiều": 3}, "co": {"có": 8}, "the": {"thể": 3},
-    "nao": {"nào": 5}, "gi": {"gì": 5}, "khong": {"không": 5}, "duoc": {"được": 5}, "moi": {"mọi": 2, "mới": 2},
-    "la": {"là": 5}, "ai": {"ai": 3}, "dau": {"đâu": 2}, "bi": {"bị": 4}, "hay": {"hay": 3}, "phai": {"phải": 4},
-}
-_BASE_BI = {k: {v: 100_000} for k, v in {
-    "bao nhieu": "bao nhiêu", "co the": "có thể", "nhu the": "như thế", "the nao": "thế nào", "la gi": "là gì",
-    "hay khong": "hay không", "co phai": "có phải", "bao lau": "bao lâu", "moi toi": "mọi tội",
-    "duoc khong": "được không", "bao gio": "bao giờ", "tai sao": "tại sao", "nhu nao": "như nào",
-}.items()}
+@dataclass(frozen=True)
+class RestoreParams:
+    """How the general word list weighs against the corpus's own statistics (bench/tune_restoration.py chose them
+    by 5-fold cross-validation on folded questions; its report gives the out-of-fold accuracy)."""
+
+    dict_unigram: float = 30.0  # pseudo-count of each dictionary entry that uses a form
+    dict_pair: float = 1.0  # pseudo-count of each dictionary compound that joins two forms
+    pair_weight: float = 4.0  # weight of log(1 + pair count) against the forms' own frequencies
 
 
-def restore_diacritics(text: str, restore: dict | None) -> str | None:
+def _kept_as_typed(token: str) -> bool:
+    """Acronyms and symbols typed in capitals ("NQ", "KTGS", "UBND"), and anything with a digit, stay as typed."""
+    return any(ch.isdigit() for ch in token) or (len(token) >= 2 and token.isupper())
+
+
+def restore_diacritics(text: str, restore: dict | None, params: RestoreParams = RestoreParams()) -> str | None:
     """Put back the marks of a query typed without them ("nha o cong nhan" → "nhà ở công nhân"): a Viterbi
-    search over the accented forms the corpus uses for each syllable, scored by their frequency and by how often
-    neighbouring forms occur together. Returns None when the query already has marks or nothing changes."""
+    search over the accented forms of each syllable, scored by how often the corpus uses each form and by how
+    often neighbouring forms occur together, in the corpus and in a general dictionary (docsearch/text/lexicon.py).
+    Acronyms, document numbers and words typed in capitals are left as typed. Returns None when the query already
+    has marks or nothing changes."""
     import math
+
+    from docsearch.text.lexicon import dictionary_forms
 
     if not restore or _VIET_MARKS_RE.search(text):
         return None
     uni, bi = restore.get("uni", {}), restore.get("bi", {})
+    d_uni, d_bi = dictionary_forms()
     parts = _SYL_RE.findall(text)
     idx = [i for i, p in enumerate(parts) if p.strip() and p[0].isalnum()]
     if not idx:
         return None
     keys = [fold(parts[i].lower()) for i in idx]
+    fixed = [_kept_as_typed(parts[i]) for i in idx]
 
-    def options(key: str, original: str) -> dict[str, float]:
-        opts: dict[str, float] = {}
-        for src in (uni.get(key, {}), _BASE_UNI.get(key, {})):
-            for form, c in src.items():
-                opts[form] = opts.get(form, 0) + c
-        if not opts or not isinstance(next(iter(opts.values())), (int, float)):
+    def options(key: str, original: str, keep: bool) -> dict[str, float]:
+        if keep:
             return {original: 1.0}
-        return opts
+        opts: dict[str, float] = {}
+        for form, c in uni.get(key, {}).items():
+            opts[form] = opts.get(form, 0.0) + c
+        if params.dict_unigram > 0:
+            for form, c in d_uni.get(key, {}).items():
+                opts[form] = opts.get(form, 0.0) + params.dict_unigram * c
+        return {f: c for f, c in opts.items() if c > 0} or {original: 1.0}
 
-    cols = [options(k, parts[i].lower()) for k, i in zip(keys, idx)]
+    def pair_count(j: int, prev: str, form: str) -> float:
+        if fixed[j] or fixed[j - 1]:
+            return 0.0
+        pair_key = f"{keys[j - 1]} {keys[j]}"
+        pair = f"{prev} {form}"
+        return bi.get(pair_key, {}).get(pair, 0) + params.dict_pair * d_bi.get(pair_key, {}).get(pair, 0)
+
+    cols = [options(k, parts[i].lower(), keep) for k, i, keep in zip(keys, idx, fixed)]
     # Viterbi over the forms
     best: list[dict[str, tuple[float, str | None]]] = []
     for j, col in enumerate(cols):
@@ -99,11 +116,9 @@ def restore_diacritics(text: str, restore: dict | None) -> str | None:
             if j == 0:
                 layer[form] = (emit, None)
                 continue
-            pair_key = f"{keys[j - 1]} {keys[j]}"
-            pairs = {**bi.get(pair_key, {}), **_BASE_BI.get(pair_key, {})}
             cand = []
             for prev, (score, _) in best[-1].items():
-                bonus = math.log1p(pairs.get(f"{prev} {form}", 0)) * 1.5
+                bonus = math.log1p(pair_count(j, prev, form)) * params.pair_weight
                 cand.append((score + emit + bonus, prev))
             layer[form] = max(cand)
         best.append(layer)
@@ -114,8 +129,10 @@ def restore_diacritics(text: str, restore: dict | None) -> str | None:
         chosen.append(form)
     chosen.reverse()
     out = list(parts)
-    for i, form in zip(idx, chosen):
+    for i, form, keep in zip(idx, chosen, fixed):
         original = parts[i]
+        if keep:
+            continue
         out[i] = form.capitalize() if original[:1].isupper() else form
     restored = "".join(out)
     return restored if restored != text else None

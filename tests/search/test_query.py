@@ -21,3 +21,26 @@ def test_diacritics_restored_from_corpus_statistics(sample_index):
     assert restore_diacritics("nha o cong nhan", sample_index.restore) == "nhà ở công nhân"
     assert restore_diacritics("quy dat", sample_index.restore) == "quỹ đất"
     assert restore_diacritics("nhà ở", sample_index.restore) is None  # already has marks
+
+
+def test_acronyms_numbers_and_capitals_are_left_as_typed(sample_index):
+    r = restore_diacritics("NQ 57 chuyen doi so", sample_index.restore)
+    assert r is not None and r.startswith("NQ 57 ") and r.endswith("chuyển đổi số")
+    r = restore_diacritics("KTGS nha o xa hoi", sample_index.restore)
+    assert r is not None and r.startswith("KTGS ") and "nhà ở xã hội" in r
+    assert restore_diacritics("UBND 05-NQ/TU nha o xa hoi", sample_index.restore) == "UBND 05-NQ/TU nhà ở xã hội"
+
+
+def test_everyday_words_come_from_the_general_dictionary(sample_index):
+    # the sample corpus never writes "bao nhiêu" or "thế nào"; the dictionary of underthesea does
+    assert restore_diacritics("duoc bao nhieu", sample_index.restore) == "được bao nhiêu"
+    assert "thế nào" in restore_diacritics("thu tuc the nao", sample_index.restore)
+
+
+def test_no_evaluation_phrases_in_the_restorer():
+    import inspect
+
+    from docsearch.search import query
+
+    src = inspect.getsource(query)
+    assert "moi toi" not in src and "_BASE_BI" not in src

@@ -1,0 +1,1 @@
+"""Text helpers shared by every stage: the Vietnamese vocabulary of policy documents (vocabulary.py)."""
