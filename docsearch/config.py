@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     max_file_mb: int = 100
     ocr_lang: str = "vie"
     taxonomy: str | None = Field(default=None, description="taxonomy YAML; default: the one shipped in the package")
+    embedding_cache: Path | None = Field(
+        default=None, description="one embedding cache file shared by every index and evaluation (default: each "
+                                  "index keeps its own, and stand-alone evaluations use ~/.cache/docsearch)")
     # fusion of normalised scores (tuned on the dev set; see bench/RESULTS.md)
     w_words: float = 0.0
     w_syllables: float = 0.0
@@ -39,6 +42,10 @@ class Settings(BaseSettings):
     max_upload_mb: int = 50
     max_query_chars: int = 2000
     max_k: int = 200
+
+    def cache_path(self, default: Path) -> Path:
+        """The embedding cache to use where `default` would otherwise be."""
+        return self.embedding_cache or default
 
     @property
     def max_file_bytes(self) -> int:

@@ -1,4 +1,7 @@
-"""Shared fixtures. Real documents come from ../shared (tests that need them skip cleanly when it is absent)."""
+"""Shared fixtures. Real documents come from ../shared (tests that need them skip cleanly when it is absent).
+
+Skips are reported with their reason (`-rs`). In CI (`CI=true`) a skip is a failure: there the shared data, the
+OCR engine, the browser and the database engines must all be present, so a test never passes by not running."""
 
 from __future__ import annotations
 
@@ -12,6 +15,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DOCSEARCH_SHARED", ROOT.parent / "shared"))
 RAW = SHARED / "corpus" / "raw"
 SAMPLES = ROOT / "corpus"
+IN_CI = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if IN_CI and rep.skipped and not hasattr(rep, "wasxfail"):
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        rep.outcome = "failed"
+        rep.longrepr = f"skipped in CI (CI=true), where every tool and data set must be present: {reason}"
 
 
 def need_shared(*parts: str) -> Path:

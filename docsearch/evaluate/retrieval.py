@@ -36,8 +36,10 @@ def build_index(passages_path: str | Path, workdir: str | Path | None = None):
     base = Path(workdir) if workdir else Path(tempfile.gettempdir()) / "docsearch-eval"
     path = base / f"retrieval-{key}"
     ix = Index(path, writable=True)
-    for p in passages:
-        ix.add(passage_document(p))
+    docs = [passage_document(p) for p in passages]
+    ix.prepare(docs)
+    for doc in docs:
+        ix.add(doc)
     ix.commit()
     return ix
 

@@ -96,7 +96,9 @@ def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str =
     embedder = get_embedder()
     import tempfile
 
-    cache = EmbeddingCache(Path(tempfile.gettempdir()) / "docsearch-eval" / "tagging-cache.sqlite")
+    from docsearch.config import get_settings
+
+    cache = EmbeddingCache(get_settings().cache_path(Path(tempfile.gettempdir()) / "docsearch-eval" / "tagging-cache.sqlite"))
     p = params or TaggerParams()
     if mode == "lexicon":
         p = TaggerParams(**{**p.__dict__, "alpha": 1.0})

@@ -98,6 +98,35 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def backup_index(path: str | Path, dest: str | Path) -> dict:
+    """Write a consistent copy of the store of the index at `path` (documents, clauses with their vectors, tags,
+    links and the staff's decisions) into the folder `dest`, with a manifest. Safe while a server reads and a
+    writer writes: the SQLite online backup copies one committed state. No embedder is loaded and no lock taken.
+    The BM25/FAISS files are derived and are rebuilt on restore."""
+    src = Path(path) / "docsearch.sqlite"
+    if not src.exists():
+        from docsearch.errors import NotFoundError
+
+        raise NotFoundError(f"{path}: không có chỉ mục ở đây (no index)")
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    store = Store(src)
+    try:
+        store.backup_to(dest / "docsearch.sqlite")
+    finally:
+        store.close()
+    copy = Store(dest / "docsearch.sqlite")
+    try:
+        manifest = {"format": "docsearch-backup-1", "generation": copy.generation(),
+                    "embedder": copy.get_meta("embedder"), "dim": copy.get_meta("dim"),
+                    "documents": len(copy.documents()), "decisions": len(copy.decisions()),
+                    "links": len(copy.decisions(include_suggested=True))}
+    finally:
+        copy.close()
+    (dest / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest
+
+
 class Index:
     def __init__(self, path: str | Path, embedder=None, writable: bool = False, reembed: bool = False) -> None:
         from docsearch.index.embedders import get_embedder
@@ -115,7 +144,9 @@ class Index:
         self._pending_writes = 0  # documents written since the state was loaded
         self._dirty = False
         self.store = Store(self.path / "docsearch.sqlite")
-        self.cache = EmbeddingCache(self.path / "embeddings.sqlite")
+        from docsearch.config import get_settings
+
+        self.cache = EmbeddingCache(get_settings().cache_path(self.path / "embeddings.sqlite"))
         self.embedder = embedder if embedder is not None else get_embedder()
         name, dim = self.store.get_meta("embedder"), self.store.get_meta("dim")
         if name is None:
@@ -173,6 +204,19 @@ class Index:
     # -- writing ---------------------------------------------------------------------------------------
     def needs_update(self, doc: Document) -> bool:
         return self.store.content_hash(doc.id) != doc.content_hash
+
+    def prepare(self, docs: list[Document], batch: int = 64) -> None:
+        """Embed the passages and segments of many documents in large batches ahead of `add` (the embedding cache
+        keeps them): a batch embeds several times faster than one short document at a time."""
+        texts: list[str] = []
+        for doc in docs:
+            if not self.needs_update(doc):
+                continue
+            by_address = {c.address: c for c in doc.clauses}
+            texts.extend(passage_text(doc, c, by_address) for c in doc.clauses)
+            texts.extend(t for c in doc.clauses for t in segments(c.text))
+        for i in range(0, len(texts), batch):
+            self.cache.embed(self.embedder, texts[i:i + batch], "passage")
 
     def add(self, doc: Document, tagger=None) -> bool:
         """Insert or replace a document; False when it is already indexed unchanged."""
@@ -485,6 +529,45 @@ class Index:
         if ids:
             index.add(ids, matrix)
         return index
+
+    # -- backup ----------------------------------------------------------------------------------------
+    def backup(self, dest: str | Path) -> dict:
+        """See `backup_index`."""
+        return backup_index(self.path, dest)
+
+    def restore_backup(self, src: str | Path) -> dict:
+        """Replace this index's whole content with the backup in folder `src` and publish it (writer only)."""
+        if self._lock_fh is None:
+            raise IndexMismatchError("restore needs a writable index")
+        src = Path(src)
+        db = src / "docsearch.sqlite" if src.is_dir() else src
+        if not db.exists():
+            from docsearch.errors import NotFoundError
+
+            raise NotFoundError(f"{src}: không có bản sao lưu (thiếu docsearch.sqlite)")
+        from docsearch.index.store import Store
+
+        probe = Store(db)
+        try:
+            name, dim = probe.get_meta("embedder"), probe.get_meta("dim")
+        finally:
+            probe.close()
+        if name is not None and (name != self.embedder.name or int(dim or 0) != self.embedder.dim):
+            raise IndexMismatchError(f"{src}: the backup was made with embedder '{name}' (dim {dim}), not "
+                                     f"'{self.embedder.name}'; restore it with that embedder configured")
+        try:
+            self.store.restore_from(db)
+        except ValueError as exc:
+            from docsearch.errors import DocsearchError
+
+            raise DocsearchError(str(exc)) from None
+        self._state = None
+        self._pending = ([], [], [], [])
+        self._pending_writes = 0
+        self._dirty = True
+        self.commit()
+        return {"documents": len(self.store.documents()), "decisions": len(self.store.decisions()),
+                "generation": self.store.generation()}
 
     def documents(self) -> list[dict]:
         """The document list, cached per store generation."""

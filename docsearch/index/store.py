@@ -6,6 +6,7 @@ Every document is written in one transaction, so a crash leaves either the old o
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -177,6 +178,15 @@ class Store:
             out.append(d)
         return out
 
+    def clause_count(self, doc_id: str) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (doc_id,)).fetchone()[0]
+
+    def document_info(self, doc_id: str) -> dict | None:
+        """A document's metadata row (no clauses)."""
+        cols = ["id", "source", "number", "type", "issuer", "date", "year", "title"]
+        row = self.db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id=?", (doc_id,)).fetchone()
+        return dict(zip(cols, row)) if row else None
+
     def document(self, doc_id: str) -> Document | None:
         row = self.db.execute(
             "SELECT id, source, number, type, issuer, date, title, signer, place, content_hash, warnings, topics"
@@ -314,26 +324,34 @@ class Store:
         args = [topic] + ([doc] if doc else []) + [limit]
         return [(r[0], r[1]) for r in self.db.execute(q, args)]
 
+    def clause_tree(self, doc_id: str) -> list[dict]:
+        """Every clause of a document in reading order: id, address, parent, level, heading, text, breadcrumb, kind."""
+        cols = ["id", "address", "parent", "level", "heading", "text", "breadcrumb", "kind"]
+        return [dict(zip(cols, r)) for r in self.db.execute(
+            f"SELECT {', '.join(cols)} FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,))]
+
     def clause_vectors(self, doc_id: str) -> np.ndarray:
         rows = self.db.execute("SELECT vec FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
         return np.vstack([np.frombuffer(r[0], np.float32) for r in rows]) if rows else np.zeros((0, 0), np.float32)
 
     # -- links -----------------------------------------------------------------------------------------------
     def save_suggestions(self, task_doc: str, target_doc: str, links) -> None:
-        """Store suggested links (TaskLinks); confirmed or rejected decisions already taken are kept."""
+        """Store suggested links (TaskLinks; a suggestion names its document, else `target_doc`); confirmed or
+        rejected decisions already taken are kept."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        targets = sorted({target_doc} | {s.doc_id for tl in links for s in tl.suggestions if s.doc_id})
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
-                self.db.execute("DELETE FROM links WHERE task_doc=? AND target_doc=? AND status='suggested'",
-                                (task_doc, target_doc))
+                self.db.execute(f"DELETE FROM links WHERE task_doc=? AND status='suggested' AND target_doc IN "
+                                f"({','.join('?' * len(targets))})", (task_doc, *targets))
                 for tl in links:
                     for rank, s in enumerate(tl.suggestions, start=1):
                         self.db.execute(
                             "INSERT OR IGNORE INTO links (task_doc, task_address, task_text, target_doc, clause_address,"
                             " score, status, rank, updated) VALUES (?,?,?,?,?,?,?,?,?)",
-                            (task_doc, tl.task.address or tl.task.id, tl.task.text, target_doc, s.address, s.score,
-                             "suggested", rank, now))
+                            (task_doc, tl.task.address or tl.task.id, tl.task.text, s.doc_id or target_doc, s.address,
+                             s.score, "suggested", rank, now))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -355,6 +373,48 @@ class Store:
         cols = ["id", "task_doc", "task_address", "task_text", "target_doc", "clause_address", "score", "status", "rank", "updated"]
         return [dict(zip(cols, r)) for r in self.db.execute(
             f"SELECT {', '.join(cols)} FROM links WHERE {where} ORDER BY task_doc, id", args)]
+
+    def decisions(self, include_suggested: bool = False) -> list[dict]:
+        """Every link a person decided (confirmed or rejected), or every stored link with include_suggested."""
+        if include_suggested:
+            return self.links()
+        return self.links(where="status IN ('confirmed', 'rejected')")
+
+    # -- backup ------------------------------------------------------------------------------------------------
+    def backup_to(self, dest: str | Path) -> None:
+        """A consistent copy of the whole store in `dest` (SQLite online backup: readers and a writer may go on;
+        the copy is one committed state)."""
+        dest = Path(dest)
+        tmp = dest.with_name(dest.name + ".tmp")
+        tmp.unlink(missing_ok=True)
+        out = sqlite3.connect(str(tmp))
+        try:
+            self.db.backup(out)
+            out.commit()
+        finally:
+            out.close()
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, dest)
+
+    def restore_from(self, src: str | Path) -> None:
+        """Replace the whole store with the backup `src` (the caller holds the write lock). The generation counter
+        moves past both, so every reader sees a newer state and rebuilds what it serves."""
+        src_db = sqlite3.connect(f"file:{Path(src)}?mode=ro", uri=True)
+        try:
+            version = src_db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if version is None:
+                raise ValueError(f"{src}: không phải bản sao lưu của docsearch (không có bảng meta)")
+            if int(version[0]) > SCHEMA_VERSION:
+                raise ValueError(f"{src}: bản sao lưu có lược đồ {version[0]}, mới hơn phiên bản docsearch này")
+            row = src_db.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+            src_gen = int(row[0]) if row else 0
+            with self.lock:
+                gen = max(self.generation(), src_gen) + 1
+                src_db.backup(self.db)
+                self.set_meta("generation", str(gen))
+        finally:
+            src_db.close()
 
     def close(self) -> None:
         self.db.close()

@@ -1,4 +1,5 @@
-"""Export the task → clause table to CSV and XLSX."""
+"""Export the task → clause table to CSV and XLSX. Texts from documents are written as text, never as
+formulas: XLSX cells are typed as strings, CSV cells that a spreadsheet would run get a leading apostrophe."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def to_csv(rows: list[list]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(COLUMNS)
-    w.writerows(rows)
+    w.writerows([[_csv_safe(v) for v in r] for r in rows])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens Vietnamese CSV correctly
 
 
@@ -48,7 +49,11 @@ def to_xlsx(rows: list[list]) -> bytes:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="A40E12")
     for r in rows:
-        ws.append([_safe(v) for v in r])
+        ws.append(r)
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":  # a text that starts with "=" is text here, never a formula
+                cell.data_type = "s"
     widths = [14, 70, 12, 18, 14, 30, 8, 6, 14]
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(65 + i)].width = w
@@ -61,8 +66,9 @@ def to_xlsx(rows: list[list]) -> bytes:
     return buf.getvalue()
 
 
-def _safe(v):
-    # a cell starting with = + - @ would be read as a formula by spreadsheet programs
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+def _csv_safe(v):
+    """A CSV cell starting with = + - @ (or a tab / carriage return before one) would be run as a formula by a
+    spreadsheet program: it is written with a leading apostrophe, as OWASP advises."""
+    if isinstance(v, str) and v.lstrip("\t\r")[:1] in ("=", "+", "-", "@"):
         return "'" + v
     return v

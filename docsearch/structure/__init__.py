@@ -26,9 +26,9 @@ def doc_id_for(number: str | None, source: str) -> str:
 
 def parse_text(text: str, source: str = "<text>", warnings: list[str] | None = None) -> Document:
     parsed = read_clauses(text, ocr=any("OCR" in w for w in (warnings or [])))
-    meta = read_metadata(parsed.header, parsed.tail, [])
-    clauses = parsed.clauses
     warns = list(warnings or []) + parsed.warnings
+    meta = read_metadata(parsed.header, parsed.tail, [], warns)
+    clauses = parsed.clauses
     if not clauses:
         body = "\n".join(line for line in text.replace("\f", "\n").split("\n") if line.strip())
         clauses = [

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from docsearch.model import Metadata
@@ -84,19 +85,23 @@ def body_name(upper: str) -> str:
     return sentence_case(upper) if is_mostly_upper(upper) else upper
 
 
-def _iso(d: str, m: str, y: str) -> str | None:
+def _iso(d: str, m: str, y: str, warnings: list[str] | None = None) -> str | None:
+    """ISO date of a day, month and year as written; None (and a warning) when no such calendar day exists
+    ("31 tháng 2", month 13) or the year is outside 1900–2100."""
     try:
         day, month, year = int(d), int(m), int(y)
+        if not 1900 <= year <= 2100:
+            raise ValueError("year out of range")
+        return datetime.date(year, month, day).isoformat()
     except ValueError:
+        if warnings is not None:
+            warnings.append(f"ngày không hợp lệ '{d}/{m}/{y}': bỏ qua, ngày ban hành để trống")
         return None
-    if 1 <= day <= 31 and 1 <= month <= 12 and 1900 <= year <= 2100:
-        return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
 
 
-def find_date(text: str) -> str | None:
+def find_date(text: str, warnings: list[str] | None = None) -> str | None:
     m = DATE_WORDS_RE.search(text) or DATE_SLASH_RE.search(text)
-    return _iso(*m.groups()) if m else None
+    return _iso(*m.groups(), warnings=warnings) if m else None
 
 
 def _split_cells(lines: list[str]) -> list[str]:
@@ -110,8 +115,10 @@ def _split_cells(lines: list[str]) -> list[str]:
     return out
 
 
-def read_metadata(header: list[str], tail: list[str], first_lines: list[str]) -> Metadata:
-    """header: lines before the first clause; tail: Nơi nhận / signature / closing lines."""
+def read_metadata(header: list[str], tail: list[str], first_lines: list[str],
+                  warnings: list[str] | None = None) -> Metadata:
+    """header: lines before the first clause; tail: Nơi nhận / signature / closing lines. An impossible date
+    is left null and reported in `warnings`."""
     meta = Metadata()
     cells = _split_cells(header)
     # số ký hiệu
@@ -129,9 +136,9 @@ def read_metadata(header: list[str], tail: list[str], first_lines: list[str]) ->
     # place and date
     for c in cells:
         m = PLACE_DATE_RE.search(c.split(" | ")[-1])
-        if m and find_date(c):
+        if m and (DATE_WORDS_RE.search(c) or DATE_SLASH_RE.search(c)):
             meta.place = m.group(1).strip()
-            meta.date = find_date(c)
+            meta.date = find_date(c, warnings)
             break
     # type: the first header line that is a document type in capitals
     type_idx = None
@@ -223,13 +230,13 @@ def read_metadata(header: list[str], tail: list[str], first_lines: list[str]) ->
     if meta.date is None:
         for c in cells[:4]:
             if meta.number and meta.number in c:
-                meta.date = find_date(c)
+                meta.date = find_date(c, warnings)
                 if meta.date:
                     break
     if meta.date is None:
         for t in tail:
             if "thông qua" in t:
-                meta.date = find_date(t)
+                meta.date = find_date(t, warnings)
                 break
     # signer: the last line of the signature block that reads as a person's name
     from docsearch.structure.patterns import SIGN_RE
