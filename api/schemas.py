@@ -136,10 +136,22 @@ class TopicClause(BaseModel):
     heading: str
 
 
+class TaskIn(BaseModel):
+    text: str = Field(max_length=20_000)
+    group: str | None = Field(default=None, max_length=200,
+                              description="programme group (tasks of one group vote together); none: the task stands alone")
+    group_heading: str = Field(default="", max_length=2000, description="the group's heading, aligned by content")
+
+
 class LinkRequest(BaseModel):
-    tasks: list[str] = Field(min_length=1, max_length=2000, description="task texts, one per task")
-    target: str = Field(min_length=1, max_length=200, description="id of the resolution in the index")
+    tasks: list[str | TaskIn] = Field(min_length=1, max_length=2000,
+                                      description="tasks: plain texts, or {text, group?, group_heading?}")
+    target: str | list[str] = Field(description="id of the target document in the index, or several ids")
     top: int = Field(default=5, ge=1, le=20)
+
+    def target_ids(self) -> list[str]:
+        ids = [self.target] if isinstance(self.target, str) else list(self.target)
+        return [t for t in ids if t.strip()][:20]
 
 
 class SuggestionOut(BaseModel):
@@ -151,6 +163,8 @@ class SuggestionOut(BaseModel):
     heading: str
     snippet: str
     status: str = "suggested"
+    doc_id: str = ""
+    reason: str = Field(default="text", description="'citation' when the task cites this clause, else 'text'")
 
 
 class TaskOut(BaseModel):
@@ -164,6 +178,7 @@ class TaskOut(BaseModel):
 class LinkResponse(BaseModel):
     programme: str
     target: str
+    targets: list[str] = []
     tasks: list[TaskOut]
 
 

@@ -54,12 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_parse)
 
-    try:
-        from docsearch import commands
+    from docsearch import commands  # a broken module fails loudly instead of hiding its subcommands
 
-        commands.register(sub)
-    except ImportError:
-        pass
+    commands.register(sub)
     return p
 
 

@@ -114,6 +114,36 @@ def cmd_eval_retrieval(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from docsearch.cli import _index_dir
+    from docsearch.index import backup_index
+
+    m = backup_index(_index_dir(args), args.dest)
+    print(f"backed up {m['documents']} documents, {m['links']} links ({m['decisions']} decisions) to {args.dest}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    with _index(args, writable=True) as ix:
+        info = ix.restore_backup(args.src)
+    print(f"restored {info['documents']} documents and {info['decisions']} link decisions from {args.src}")
+    return 0
+
+
+def cmd_decisions(args) -> int:
+    with _index(args) as ix:
+        rows = ix.store.decisions(include_suggested=args.all)
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    try:
+        for r in rows:
+            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+    finally:
+        if args.out:
+            out.close()
+            print(f"wrote {len(rows)} links to {args.out}", file=sys.stderr)
+    return 0
+
+
 def register(sub) -> None:
     def idx(p):
         p.add_argument("--index", help="index directory (default $DOCSEARCH_INDEX or indexes/default)")
@@ -160,17 +190,30 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_retrieval)
 
+    p = idx(sub.add_parser("backup", help="copy the index's store (documents, links, decisions) to a folder"))
+    p.add_argument("dest")
+    p.set_defaults(func=cmd_backup)
+    p = idx(sub.add_parser("restore", help="replace the index with a backup made by `docsearch backup`"))
+    p.add_argument("src")
+    p.set_defaults(func=cmd_restore)
+    p = idx(sub.add_parser("decisions", help="every confirmed or rejected link as JSON lines"))
+    p.add_argument("--all", action="store_true", help="also the suggestions nobody decided on")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_decisions)
+
     register_topics(sub, evs)
     register_linking(sub, evs)
 
 
 # -- topics --------------------------------------------------------------------------------------------------
 def _tagger(index=None):
+    from docsearch.config import get_settings
     from docsearch.index.cache import EmbeddingCache
     from docsearch.index.embedders import get_embedder
     from docsearch.tagging import get_tagger
 
-    cache = index.cache if index is not None else EmbeddingCache(Path.home() / ".cache" / "docsearch" / "embeddings.sqlite")
+    default = Path.home() / ".cache" / "docsearch" / "embeddings.sqlite"
+    cache = index.cache if index is not None else EmbeddingCache(get_settings().cache_path(default))
     return get_tagger(embedder=get_embedder(), cache=cache)
 
 
@@ -293,39 +336,17 @@ def register_topics(sub, evs) -> None:
 
 
 # -- linking -------------------------------------------------------------------------------------------------
-def link_programme(ix, programme_doc, target: str | None, top: int):
-    """Index the programme if needed, find its target, link its tasks and store the suggestions."""
-    from docsearch.errors import DocsearchError
-    from docsearch.linking.link import find_target, link_tasks
-    from docsearch.linking.tasks import programme_tasks
-
-    target_id = target or find_target(ix, programme_doc)
-    if target_id is None:
-        implements = [r.number for r in programme_doc.references if r.relation == "implements" and r.number]
-        raise DocsearchError(
-            "no target resolution: " + (f"the programme implements {', '.join(implements)}, which is not in the index; "
-                                        "ingest it first, or give --target" if implements else
-                                        "the programme names no resolution it implements; give --target DOC"))
-    if ix.store.document(target_id) is None:
-        raise DocsearchError(f"no document '{target_id}' in the index (docsearch list shows the ids)")
-    tasks = programme_tasks(programme_doc)
-    if not tasks:
-        raise DocsearchError(f"{programme_doc.source}: no tasks found (no nhiệm vụ / giải pháp part, no task table)")
-    links = link_tasks(ix, tasks, target_id, top=top)
-    ix.store.save_suggestions(programme_doc.id, target_id, links)
-    return target_id, links
-
-
 def cmd_link(args) -> int:
+    from docsearch import service
     from docsearch.linking.export import rows_for, to_csv, to_xlsx
     from docsearch.structure import parse_file
 
     doc = parse_file(args.programme)
     with _index(args, writable=True) as ix:
-        if ix.add(doc, tagger=_tagger(ix)):
-            ix.commit()
-        target_id, links = link_programme(ix, doc, args.target, args.top)
-        target_label = ix.store.document(target_id).metadata.number or target_id
+        result = service.link_programme(ix, doc, args.target, args.top, tagger=_tagger(ix))
+        links = result.links
+        labels = {t: (ix.store.document_info(t) or {}).get("number") or t for t in result.targets}
+        target_label = ", ".join(labels.values())
     if args.xlsx or args.csv:
         rows = rows_for(links, target_label)
         if args.xlsx:
@@ -337,36 +358,51 @@ def cmd_link(args) -> int:
         if not args.json:
             return 0
     if args.json:
-        print(json.dumps({"programme": doc.id, "target": target_id, "tasks": [
+        print(json.dumps({"programme": doc.id, "target": result.targets[0], "targets": result.targets, "tasks": [
             {"task": asdict(tl.task), "suggestions": [asdict(s) for s in tl.suggestions]} for tl in links]}, ensure_ascii=False))
         return 0
     print(f"{doc.metadata.number or doc.id} → {target_label}: {len(links)} nhiệm vụ")
+
+    def where(s) -> str:
+        return s.address if len(result.targets) == 1 else f"{labels.get(s.doc_id, s.doc_id)} {s.address}"
+
     for tl in links:
         best = tl.suggestions[0] if tl.suggestions else None
-        print(f"{(tl.task.address or tl.task.id):<14} → {best.address if best else '-':<12} {tl.task.text[:80]}")
+        print(f"{(tl.task.address or tl.task.id):<14} → {where(best) if best else '-':<12} {tl.task.text[:80]}")
         for s in tl.suggestions[1:]:
-            print(f"{'':<17}{s.address:<12} ({s.score:.2f})")
+            print(f"{'':<17}{where(s):<12} ({s.score:.2f}{', trích dẫn' if s.reason == 'citation' else ''})")
     return 0
 
 
 def cmd_eval_linking(args) -> int:
     from docsearch.evaluate.linking import run
 
-    res = run(args.tasks, args.target, workdir=args.workdir)
+    res = run(args.tasks, args.target, workdir=args.workdir, programme=args.from_programme,
+              renumber_seed=args.renumber, cv=not args.no_cv)
     if args.json:
-        print(json.dumps(res["structure"], ensure_ascii=False))
+        print(json.dumps(res, ensure_ascii=False))
         return 0
-    for name in ("hybrid", "structure"):
-        r = res[name]
-        label = "hybrid only" if name == "hybrid" else "with structure"
-        print(f"{label:<15} Hit@1 {r['Hit@1']:.4f}  Hit@5 {r['Hit@5']:.4f}  MRR@10 {r['MRR@10']:.4f}  n {r['n']}")
+    if args.renumber is not None:
+        print(f"programme groups renumbered (seed {args.renumber})")
+    for name, r in res.items():
+        if "MRR@10" in r:
+            print(f"{name:<24} Hit@1 {r['Hit@1']:.4f}  Hit@5 {r['Hit@5']:.4f}  MRR@10 {r['MRR@10']:.4f}  n {r['n']}")
+    if "tasks" in res:
+        t = res["tasks"]
+        print(f"task extraction: {t['extracted']} extracted, {t['gold_tasks']} in the gold; recall {t['recall']:.4f}, "
+              f"precision {t['precision']:.4f}" + (f"; missed {t['missed']}" if t["missed"] else "")
+              + (f"; not in the gold {t['extra']}" if t["extra"] else ""))
+    if "cv_choices" in res:
+        print(f"cross-validated: leave-one-group-out over {res['cv_choices']['folds']} programme groups "
+              "(parameters chosen on the other groups)")
     return 0
 
 
 def register_linking(sub, evs) -> None:
     p = sub.add_parser("link", help="link the tasks of an action programme to the clauses of its resolution")
     p.add_argument("programme")
-    p.add_argument("--target", help="target document id (default: the resolution the programme implements)")
+    p.add_argument("--target", action="append",
+                   help="target document id, repeatable (default: the documents the programme implements)")
     p.add_argument("--top", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.add_argument("--xlsx", help="write the task → clause table to this .xlsx file")
@@ -375,8 +411,12 @@ def register_linking(sub, evs) -> None:
     p.set_defaults(func=cmd_link)
 
     p = evs.add_parser("linking", help="Hit@1, Hit@5, MRR@10 of task → clause links against gold")
-    p.add_argument("--tasks", required=True)
-    p.add_argument("--target", required=True)
+    p.add_argument("--tasks", required=True, help="gold: JSON lines {id, task, source_address, gold}")
+    p.add_argument("--target", required=True, help="the target document file")
+    p.add_argument("--from-programme", metavar="FILE",
+                   help="extract the tasks from the programme file itself (task recall/precision reported)")
+    p.add_argument("--renumber", type=int, metavar="SEED", help="permute the programme's group numbers first")
+    p.add_argument("--no-cv", action="store_true", help="skip the leave-one-group-out cross-validation")
     p.add_argument("--workdir")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_linking)

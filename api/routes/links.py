@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Path, Query, UploadFile
@@ -9,50 +8,63 @@ from fastapi.responses import Response
 from api.deps import IndexDep, writer
 from api.schemas import CoverageOut, CoverageRowOut, LinkRecord, LinkRequest, LinkResponse, SuggestionOut, TaskOut
 from api.upload import save_upload
-from docsearch.errors import DocsearchError, IngestError
+from docsearch import service
+from docsearch.errors import DocsearchError, IngestError, NotFoundError
 from docsearch.linking.coverage import coverage
 from docsearch.linking.export import rows_for, to_csv, to_xlsx
-from docsearch.linking.link import find_target, link_tasks
-from docsearch.linking.tasks import Task, programme_tasks
+from docsearch.service import TaskInput
 
 router = APIRouter(tags=["linking"])
 
 
-def _response(index, programme: str, target: str, links) -> LinkResponse:
-    stored = {(r["task_address"], r["clause_address"]): r for r in
-              index.store.links("task_doc=? AND target_doc=?", (programme, target))}
+def _response(index, result) -> LinkResponse:
+    stored = {}
+    for target in result.targets:
+        for r in index.store.links("task_doc=? AND target_doc=?", (result.programme, target)):
+            stored[(r["task_address"], target, r["clause_address"])] = r
     tasks = []
-    for tl in links:
+    for tl in result.links:
         key = tl.task.address or tl.task.id
-        tasks.append(TaskOut(id=tl.task.id, address=tl.task.address, group=tl.task.group, text=tl.task.text, suggestions=[
-            SuggestionOut(link_id=stored.get((key, s.address), {}).get("id"), address=s.address, clause_id=s.clause_id,
-                          score=s.score, breadcrumb=s.breadcrumb, heading=s.heading, snippet=s.snippet,
-                          status=stored.get((key, s.address), {}).get("status", "suggested"))
-            for s in tl.suggestions]))
-    return LinkResponse(programme=programme, target=target, tasks=tasks)
+        suggestions = []
+        for s in tl.suggestions:
+            row = stored.get((key, s.doc_id or result.targets[0], s.address), {})
+            suggestions.append(SuggestionOut(link_id=row.get("id"), status=row.get("status", "suggested"), **{
+                f: getattr(s, f) for f in ("address", "clause_id", "score", "breadcrumb", "heading", "snippet",
+                                           "doc_id", "reason")}))
+        tasks.append(TaskOut(id=tl.task.id, address=tl.task.address, group=tl.task.group, text=tl.task.text,
+                             suggestions=suggestions))
+    return LinkResponse(programme=result.programme, target=result.targets[0], targets=result.targets, tasks=tasks)
 
 
 @router.post("/link", response_model=LinkResponse)
-def link_task_list(req: LinkRequest, index: IndexDep) -> LinkResponse:
-    """Link a list of task texts to the clauses of a target resolution."""
-    if index.store.document(req.target) is None:
-        raise HTTPException(404, f"no document '{req.target}' in the index")
-    programme = "danh-sach-" + hashlib.sha1("\n".join(req.tasks).encode()).hexdigest()[:10]
-    tasks = [Task(id=str(i + 1), text=t.strip()[:5000], address=str(i + 1)) for i, t in enumerate(req.tasks) if t.strip()]
-    if not tasks:
-        raise HTTPException(422, "no task text given")
+def link_task_list(req: LinkRequest) -> LinkResponse:
+    """Link a list of tasks to the clauses of one or several target documents. A task is a plain text, or
+    `{text, group, group_heading}`: tasks of one group vote together; a plain text stands alone (its position in
+    the list means nothing)."""
+    items = [TaskInput(text=t) if isinstance(t, str) else TaskInput(text=t.text, group=t.group,
+                                                                     group_heading=t.group_heading)
+             for t in req.tasks]
+    targets = req.target_ids()
+    if not targets:
+        raise HTTPException(422, "no target document given")
     with writer() as w:
-        links = link_tasks(w, tasks, req.target, top=req.top)
-        w.store.save_suggestions(programme, req.target, links)
-        return _response(w, programme, req.target, links)
+        try:
+            result = service.link_task_list(w, items, targets, top=req.top)
+        except NotFoundError as exc:
+            raise HTTPException(404, str(exc)) from None
+        except DocsearchError as exc:
+            raise HTTPException(422, str(exc)) from None
+        return _response(w, result)
 
 
 @router.post("/link/upload", response_model=LinkResponse)
 async def link_programme(file: Annotated[UploadFile, File(description="the action programme (PDF, DOCX, HTML, TXT)")],
                          target: Annotated[str | None, Form(max_length=200)] = None,
                          top: Annotated[int, Form(ge=1, le=20)] = 5) -> LinkResponse:
-    """Upload an action programme: its tasks are linked to the resolution it implements (or `target`)."""
+    """Upload an action programme: it is indexed, and its tasks are linked to the document(s) it implements (or
+    `target`)."""
     from docsearch.structure import parse_file
+    from docsearch.tagging import get_tagger
 
     path, name = await save_upload(file)
     try:
@@ -63,19 +75,14 @@ async def link_programme(file: Annotated[UploadFile, File(description="the actio
     finally:
         path.unlink(missing_ok=True)
     with writer() as w:
-        target_id = target or find_target(w, doc)
-        if target_id is None:
-            implements = [r.number for r in doc.references if r.relation == "implements" and r.number]
-            raise HTTPException(422, ("the programme implements " + ", ".join(implements) + ", which is not in the index"
-                                      if implements else "the programme names no resolution; choose the target"))
-        if w.store.document(target_id) is None:
-            raise HTTPException(404, f"no document '{target_id}' in the index")
-        tasks = programme_tasks(doc)
-        if not tasks:
-            raise HTTPException(422, f"{name}: no tasks found (no nhiệm vụ / giải pháp part and no task table)")
-        links = link_tasks(w, tasks, target_id, top=top)
-        w.store.save_suggestions(doc.id, target_id, links)
-        return _response(w, doc.id, target_id, links)
+        try:
+            result = service.link_programme(w, doc, [target] if target else None, top=top,
+                                            tagger=get_tagger(embedder=w.embedder, cache=w.cache))
+        except NotFoundError as exc:
+            raise HTTPException(404, str(exc)) from None
+        except DocsearchError as exc:
+            raise HTTPException(422, f"{name}: {exc}") from None
+        return _response(w, result)
 
 
 def _set_status(link_id: int, status: str) -> LinkRecord:
@@ -113,13 +120,7 @@ def coverage_of(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -
     if index.store.document(doc_id) is None:
         raise HTTPException(404, f"no document '{doc_id}'")
     rows = coverage(index, doc_id)
-    import re
-
-    from docsearch.ingest.normalize import fold
-
-    sections = {r.address for r in rows if "." not in r.address and re.search(r"nhiem vu|giai phap", fold(r.heading.lower()))}
-    parents = {r.address.rsplit(".", 1)[0] for r in rows if "." in r.address}
-    task_leaves = [r for r in rows if r.address.split(".")[0] in sections and r.address not in parents and r.address not in sections]
+    task_leaves = service.task_leaves(rows)
     uncovered = [r.address for r in task_leaves if r.total == 0]
     most = [r.address for r in sorted(task_leaves, key=lambda r: -r.total) if r.total > 0][:5]
     return CoverageOut(doc_id=doc_id, uncovered=uncovered, most_covered=most, rows=[

@@ -1,15 +1,41 @@
-"""`docsearch eval linking`: ingest the target into a temporary index, link every task, score Hit@1/5, MRR@10."""
+"""`docsearch eval linking`: ingest the target into a temporary index, link every task, score Hit@1/5, MRR@10.
+
+Reported side by side, so that no figure hides what it rests on:
+- `structure only`: a baseline that reads no text — for a task of group N, the leaves of the target's branch N of
+  its nhiệm vụ section first, in document order (what numbering alone gets);
+- `hybrid`: plain hybrid search over the target's clauses, no structure;
+- `linker`: the product as configured (LinkParams defaults);
+- `linker, cross-validated`: parameters chosen by leave-one-group-out cross-validation — for each programme group,
+  the grid point that scores best on the *other* groups ranks that group's tasks; the out-of-fold figure.
+With `renumber=SEED` the programme's groups get permuted numbers first (headings and tasks unchanged): a linker
+that aligns by content loses almost nothing. With a programme file, tasks (and their group headings) are
+extracted from it and task recall / precision against the gold task addresses are reported."""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import random
 import tempfile
+from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
 
 from docsearch.evaluate.metrics import address_hit, hit_at, mrr_at
 from docsearch.evaluate.retrieval import _read_jsonl
-from docsearch.linking.link import LinkParams, apply_structure, score_matrix
+from docsearch.linking.link import LinkParams, apply_structure, heading_alignment, score_matrix
 from docsearch.linking.tasks import Task, group_of
+
+# the grid searched inside cross-validation
+GRID = {
+    "temperature": [0.5, 1.0, 2.0],
+    "vote": [0.0, 0.5, 1.0, 2.0],
+    "heading": [0.0, 0.5, 1.0, 2.0],
+    "mirror": [0.0, 0.25, 0.5],
+    "section": [0.0, 0.3, 0.6],
+    "inner": [-2.0, -1.0, -0.5],
+}
 
 
 def load_tasks(path: str | Path) -> tuple[list[Task], list[set[str]]]:
@@ -19,6 +45,47 @@ def load_tasks(path: str | Path) -> tuple[list[Task], list[set[str]]]:
         addr = r.get("source_address")
         tasks.append(Task(id=str(r["id"]), text=r["task"], address=addr, group=group_of(addr)))
     return tasks, [set(r.get("gold", [])) for r in rows]
+
+
+def with_programme(tasks: list[Task], gold: list[set[str]], programme: list[Task]) -> tuple[list[Task], list[set[str]], dict]:
+    """The programme's own task list (extracted from its file), gold attached by task address. Returns the tasks
+    that have gold, their gold, and task recall / precision of the extraction against the gold addresses."""
+    gold_by_address = {t.address: g for t, g in zip(tasks, gold) if t.address}
+    extracted = {t.address for t in programme}
+    found = [t for t in programme if t.address in gold_by_address]
+    stats = {"gold_tasks": len(gold_by_address), "extracted": len(programme),
+             "recall": round(len(extracted & set(gold_by_address)) / max(1, len(gold_by_address)), 4),
+             "precision": round(len(extracted & set(gold_by_address)) / max(1, len(extracted)), 4),
+             "missed": sorted(set(gold_by_address) - extracted)[:20],
+             "extra": sorted(extracted - set(gold_by_address))[:20]}
+    return found, [gold_by_address[t.address] for t in found], stats
+
+
+def renumber(tasks: list[Task], seed: int) -> list[Task]:
+    """The same tasks with the programme's group numbers permuted within each family (II.1…II.7 among
+    themselves, PL-II.I…PL-II.VII among themselves). Texts and headings are unchanged."""
+    rng = random.Random(seed)
+    families: dict[str, list[str]] = {}
+    for t in tasks:
+        if t.group and "." in t.group:
+            fam, label = t.group.rsplit(".", 1)
+            if label not in families.setdefault(fam, []):
+                families[fam].append(label)
+    mapping: dict[str, str] = {}
+    for fam, labels in families.items():
+        shuffled = labels[:]
+        while len(labels) > 1 and shuffled == labels:
+            rng.shuffle(shuffled)
+        mapping.update({f"{fam}.{a}": f"{fam}.{b}" for a, b in zip(labels, shuffled)})
+    out = []
+    for t in tasks:
+        new = mapping.get(t.group or "")
+        if new is None:
+            out.append(t)
+            continue
+        addr = new + t.address[len(t.group):] if t.address and t.address.startswith(t.group + ".") else t.address
+        out.append(replace(t, group=new, address=addr, id=addr or t.id))
+    return out
 
 
 def target_index(target: str | Path, workdir: str | Path | None = None):
@@ -44,17 +111,106 @@ def evaluate(ranked: list[list[str]], gold: list[set[str]]) -> dict:
     }
 
 
-def run(tasks_path: str | Path, target: str | Path, workdir=None, params: LinkParams | None = None) -> dict[str, dict]:
-    import numpy as np
+def structural_baseline(tasks: list[Task], cands: list[dict]) -> np.ndarray:
+    """Scores that read no text: leaves of the branch whose number is the task's group number first."""
+    from docsearch.linking.link import group_ordinal
+
+    n = len(cands)
+    S = np.tile(-np.arange(n, dtype=float) / n, (len(tasks), 1))  # document order
+    for i, t in enumerate(tasks):
+        g = group_ordinal(t.group)
+        for j, c in enumerate(cands):
+            if g is not None and c["leaf"] and c["ordinal"] == g:
+                S[i, j] += 10.0
+            if not c["leaf"]:
+                S[i, j] -= 5.0
+    return S
+
+
+def _ranked(S: np.ndarray, cands: list[dict], k: int = 10) -> list[list[str]]:
+    return [[cands[j]["address"] for j in np.argsort(-S[i], kind="stable")[:k]] for i in range(len(S))]
+
+
+def _per_task(S: np.ndarray, hits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reciprocal rank @10 and Hit@5 of every task, from scores and the candidates that hit its gold."""
+    best = np.where(hits, S, -np.inf).max(axis=1)
+    rank = 1 + (S > best[:, None]).sum(axis=1)
+    found = np.isfinite(best)
+    rr = np.where(found & (rank <= 10), 1.0 / rank, 0.0)
+    return rr, (found & (rank <= 5)).astype(float)
+
+
+def cross_validated(tasks: list[Task], cands: list[dict], M: np.ndarray, headings: dict, gold: list[set[str]],
+                    cited: np.ndarray) -> tuple[np.ndarray, list[dict]]:
+    """Leave-one-group-out: scores of each group's tasks under the grid point best on the other groups."""
+    from docsearch.evaluate.crossval import cross_validate, group_folds
+
+    hits = np.array([[any(address_hit(c["address"], g) for g in gs) for c in cands] for gs in gold])
+    combos = [dict(zip(GRID, v)) for v in itertools.product(*GRID.values())]
+    scores, objective = [], []
+    for combo in combos:
+        S = apply_structure(tasks, cands, M, LinkParams(**combo), headings) + cited
+        rr, h5 = _per_task(S, hits)
+        scores.append(S)
+        objective.append(rr + h5)
+    groups = [t.group or t.id for t in tasks]
+    choice, chosen = cross_validate(np.array(objective), group_folds(groups))
+    out = np.zeros_like(M)
+    for i, c in enumerate(choice):
+        out[i] = scores[c][i]
+    names = list(dict.fromkeys(groups))
+    return out, [{"group": g, **combos[c]} for g, c in zip(names, chosen)]
+
+
+def _cited_matrix(tasks: list[Task], cands: list[dict], docs: list[dict]) -> np.ndarray:
+    from docsearch.linking.citations import cited_clauses, nearest_existing
+
+    existing = {c["address"] for c in cands}
+    col = {(c["doc_id"], c["address"]): j for j, c in enumerate(cands)}
+    C = np.zeros((len(tasks), len(cands)))
+    for i, t in enumerate(tasks):
+        for doc_id, a in cited_clauses(t.text, docs):
+            found = nearest_existing(a, existing)
+            if found is not None and (doc_id, found) in col:
+                C[i, col[(doc_id, found)]] = 1e3
+    return C
+
+
+def run(tasks_path: str | Path, target: str | Path, workdir=None, params: LinkParams | None = None,
+        programme: str | Path | None = None, renumber_seed: int | None = None, cv: bool = True) -> dict[str, dict]:
+    from docsearch.linking.tasks import programme_tasks
+    from docsearch.structure import parse_file
 
     tasks, gold = load_tasks(tasks_path)
+    extraction = None
+    if programme is not None:
+        tasks, gold, extraction = with_programme(tasks, gold, programme_tasks(parse_file(str(programme))))
+    if renumber_seed is not None:
+        tasks = renumber(tasks, renumber_seed)
     ix, doc = target_index(target, workdir)
-    leaves, M = score_matrix(ix, tasks, doc.id)
-    out = {}
-    for name, S in (("hybrid", M), ("structure", apply_structure(tasks, leaves, M, params or LinkParams()))):
-        ranked = [[leaves[j]["address"] for j in np.argsort(-S[i])[:10]] for i in range(len(tasks))]
-        res = evaluate(ranked, gold)
+    try:
+        cands, M = score_matrix(ix, tasks, doc.id)
+        headings = heading_alignment(ix, tasks, cands)
+        cited = _cited_matrix(tasks, cands, [ix.store.document_info(doc.id)])
+    finally:
+        ix.close()
+    systems = {
+        "structure only": structural_baseline(tasks, cands),
+        "hybrid": M + cited,
+        "linker": apply_structure(tasks, cands, M, params or LinkParams(), headings) + cited,
+    }
+    chosen = None
+    if cv:
+        systems["linker, cross-validated"], chosen = cross_validated(tasks, cands, M, headings, gold, cited)
+    out: dict[str, dict] = {}
+    for name, S in systems.items():
+        res = evaluate(_ranked(S, cands), gold)
         res["mode"] = name
+        res["renumbered"] = renumber_seed
         out[name] = res
-    ix.close()
+    if extraction is not None:
+        out["tasks"] = extraction
+    if chosen is not None:
+        out["cv_choices"] = {"folds": len(chosen), "choices": chosen}
     return out
+

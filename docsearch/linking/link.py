@@ -1,11 +1,24 @@
-"""Task → clause linking: rank the target resolution's clauses for every task of a programme.
+"""Task → clause linking: rank the clauses of the target document(s) for every task of a programme.
 
-Each task is first scored against every clause of the target with the hybrid features of the index. Then the
-structure is used: programmes mirror their resolution, so the tasks of one programme group (II.3, or the rows
-under Phụ lục II › III) mostly carry out one branch of the resolution (III.3). The share of a group's tasks that
-point into each branch becomes a prior for every task of that group, plus a small prior when the group's number
-matches the branch's number inside the resolution's nhiệm vụ section. Only leaf clauses are ranked: a link to a
-bullet is at or below its heading, which the matching rule counts."""
+Each task is first scored against every clause of the targets with the hybrid features of the index (the same
+fusion as search). Then the programme's structure is used, by content rather than by numbering:
+
+- **Alignment of groups with branches.** A programme group (II.3, or the rows under Phụ lục II › III) usually
+  carries out one branch of the resolution (a second-level heading such as III.3). Each group is aligned with the
+  branches by what it says: its heading is scored against the branch headings (hybrid, z-normalised, a soft
+  assignment by softmax), and the other tasks of the group vote for the branch they point to (leave-one-out, so a
+  task cannot lift itself). Both become a prior over branches for every task of the group.
+- **Numbers only where content agrees.** A programme numbered like its resolution (group 3 → branch III.3) gets a
+  small bonus for the branch of the same number, but only when the content alignment already puts that branch
+  first; a programme grouped differently is never pushed to the wrong branch by its numbers.
+- **Any level.** Inner clauses (a whole branch or heading) are ranked beside the leaves, with an offset, so a task
+  that carries out a whole branch can link to it.
+- **Several targets.** A programme that carries out two documents is linked against the clauses of both; every
+  suggestion names its document.
+
+The parameters were chosen by leave-one-group-out cross-validation on the development pair (bench/quality.py);
+citations inside a task ("điểm b khoản 2 Mục III Nghị quyết số 57-NQ/TW") decide the link outright
+(docsearch/linking/citations.py)."""
 
 from __future__ import annotations
 
@@ -14,23 +27,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from docsearch.errors import NotFoundError
 from docsearch.ingest.normalize import fold
-from docsearch.linking.tasks import Task, group_of
-from docsearch.search.hybrid import features
+from docsearch.linking.tasks import Task
 from docsearch.search.snippets import snippet
-
-_TASK_SECTION_RE = re.compile(r"nhiem vu|giai phap", re.I)
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10, "XI": 11, "XII": 12}
+from docsearch.text.vocabulary import TASK_SECTION_RE, ordinal
 
 
 @dataclass
 class LinkParams:
-    """Tuned on shared/eval/linking (see bench/RESULTS.md)."""
+    """Chosen by leave-one-group-out cross-validation on shared/eval/linking (bench/quality.py reports the
+    out-of-fold figures)."""
 
-    temperature: float = 1.0  # softmax temperature turning a task's scores into where it points
-    align: float = 1.0  # weight of the group → branch prior
-    mirror: float = 1.0  # bonus when the group's number equals the branch's number
+    temperature: float = 0.5  # softmax temperature turning a task's scores into where it points
+    vote: float = 1.0  # weight of the leave-one-out vote of the group's other tasks
+    heading: float = 1.0  # weight of the group heading ↔ branch alignment
+    mirror: float = 0.25  # bonus for the branch of the group's number, only where the content alignment agrees
     section: float = 0.3  # bonus for clauses of the target's nhiệm vụ / giải pháp section
+    inner: float = -2.0  # offset of inner clauses (a whole branch) against leaves
 
 
 @dataclass
@@ -41,6 +55,8 @@ class Suggestion:
     breadcrumb: str
     heading: str
     snippet: str
+    doc_id: str = ""
+    reason: str = "text"  # "text" (hybrid + structure) or "citation" (the task cites the clause)
 
 
 @dataclass
@@ -49,117 +65,199 @@ class TaskLinks:
     suggestions: list[Suggestion] = field(default_factory=list)
 
 
-def _ordinal(label: str) -> int | None:
-    label = label.rstrip(".")
-    if label.isdigit():
-        return int(label)
-    return _ROMAN.get(label)
+def _branch(address: str) -> str:
+    parts = address.split(".")
+    return ".".join(parts[:2]) if len(parts) >= 2 else address
 
 
-def _target_structure(index, doc_id: str):
-    rows = list(index.store.db.execute(
-        "SELECT id, address, parent, level, heading, text, breadcrumb, kind FROM clauses WHERE doc_id=? ORDER BY ord",
-        (doc_id,)))
-    if not rows:
-        from docsearch.errors import NotFoundError
-
-        raise NotFoundError(f"no document '{doc_id}' in the index")
-    parents = {r[2] for r in rows if r[2]}
-    task_sections = {r[1] for r in rows if r[2] is None and _TASK_SECTION_RE.search(fold(r[4].lower()))}
-    leaves = [r for r in rows if r[1] not in parents]
-
-    def branch(address: str) -> str:
-        parts = address.split(".")
-        return ".".join(parts[:2]) if len(parts) >= 2 else address
-
-    info = []
-    for r in leaves:
-        b = branch(r[1])
-        top = r[1].split(".")[0]
-        ordinal = _ordinal(b.split(".")[1]) if top in task_sections and "." in b else None
-        info.append({"id": r[0], "address": r[1], "branch": b, "in_tasks": top in task_sections, "ordinal": ordinal,
-                     "breadcrumb": r[6], "heading": r[4], "text": r[5]})
-    return info
-
-
-def task_group_ordinal(task: Task) -> int | None:
-    g = task.group or group_of(task.address)
-    if not g:
-        return None
-    return _ordinal(g.split(".")[-1])
-
-
-def score_matrix(index, tasks: list[Task], doc_id: str, weights: dict | None = None):
-    """Hybrid z-scores of every task against every leaf clause of the target: (leaf info, matrix)."""
-    from docsearch.config import get_settings
-    from docsearch.search.hybrid import weights_for
-
-    index.ensure_loaded()
-    leaves = _target_structure(index, doc_id)
-    allowed = {leaf["id"] for leaf in leaves}
-    col = {leaf["id"]: j for j, leaf in enumerate(leaves)}
-    w = weights or weights_for(True, get_settings())
-    qvecs = index.cache.embed(index.embedder, [t.text for t in tasks], "query")
-    M = np.full((len(tasks), len(leaves)), -4.0)
-    for i, (t, qv) in enumerate(zip(tasks, qvecs)):
-        cand, feats = features(index, t.text, len(allowed), w, allowed, qv)
-        fused = np.zeros(len(cand))
-        for m, z in feats.items():
-            fused += w.get(m, 0) * z
-        for c, s in zip(cand.tolist(), fused):
-            M[i, col[c]] = s
-    return leaves, M
-
-
-def apply_structure(tasks: list[Task], leaves: list[dict], M: np.ndarray, p: LinkParams) -> np.ndarray:
-    if not len(leaves) or not len(tasks):
-        return M
-    branches = sorted({leaf["branch"] for leaf in leaves})
-    bidx = {b: k for k, b in enumerate(branches)}
-    leaf_branch = np.array([bidx[leaf["branch"]] for leaf in leaves])
-    Z = M / max(p.temperature, 1e-6)
-    P = np.exp(Z - Z.max(axis=1, keepdims=True))
-    P /= P.sum(axis=1, keepdims=True)
-    to_branch = np.zeros((len(tasks), len(branches)))
-    for k in range(len(branches)):
-        to_branch[:, k] = P[:, leaf_branch == k].sum(axis=1)
-    groups: dict[str, list[int]] = {}
-    for i, t in enumerate(tasks):
-        groups.setdefault(t.group or group_of(t.address) or f"#{i}", []).append(i)
-    out = M.copy()
-    section_bonus = np.array([p.section if leaf["in_tasks"] else 0.0 for leaf in leaves])
-    leaf_ord = [leaf["ordinal"] for leaf in leaves]
-    for members in groups.values():
-        prior = to_branch[members].mean(axis=0)  # where the group's tasks point
-        for i in members:
-            # leave the task's own vote out, so one task cannot lift itself
-            own = (prior * len(members) - to_branch[i]) / (len(members) - 1) if len(members) > 1 else np.zeros_like(prior)
-            g_ord = task_group_ordinal(tasks[i])
-            mirror = np.array([p.mirror if g_ord is not None and o == g_ord else 0.0 for o in leaf_ord])
-            out[i] += p.align * own[leaf_branch] + mirror + section_bonus
+def target_candidates(index, doc_ids: list[str]) -> list[dict]:
+    """Every clause of the target documents, with what the structure step needs: its branch, whether it is a
+    leaf, whether it lies in the nhiệm vụ / giải pháp section, the ordinal of its branch there."""
+    out: list[dict] = []
+    for doc_id in doc_ids:
+        rows = index.store.clause_tree(doc_id)
+        if not rows:
+            raise NotFoundError(f"no document '{doc_id}' in the index")
+        parents = {r["parent"] for r in rows if r["parent"]}
+        task_sections = {r["address"] for r in rows
+                         if r["parent"] is None and TASK_SECTION_RE.search(fold(r["heading"].lower()))}
+        for r in rows:
+            a = r["address"]
+            top = a.split(".")[0]
+            b = _branch(a)
+            in_tasks = top in task_sections
+            ordn = ordinal(b.split(".")[1]) if in_tasks and "." in b else None
+            out.append({**r, "doc_id": doc_id, "leaf": a not in parents, "branch": (doc_id, b) if "." in a else None,
+                        "in_tasks": in_tasks, "ordinal": ordn})
     return out
 
 
-def link_tasks(index, tasks: list[Task], doc_id: str, top: int = 5, params: LinkParams | None = None,
+def _fused(index, text: str, allowed: set[int], w: dict, qv) -> dict[int, float]:
+    from docsearch.search.hybrid import features
+
+    cand, feats = features(index, text, len(allowed), w, allowed, qv)
+    fused = np.zeros(len(cand))
+    for m, z in feats.items():
+        fused += w.get(m, 0) * z
+    return dict(zip(cand.tolist(), fused.tolist()))
+
+
+def _weights(weights: dict | None) -> dict:
+    from docsearch.config import get_settings
+    from docsearch.search.hybrid import weights_for
+
+    return weights or weights_for(True, get_settings())
+
+
+def score_matrix(index, tasks: list[Task], doc_ids: str | list[str], weights: dict | None = None):
+    """Hybrid z-scores of every task against every clause of the targets: (candidates, matrix)."""
+    if isinstance(doc_ids, str):
+        doc_ids = [doc_ids]
+    index.ensure_loaded()
+    cands = target_candidates(index, doc_ids)
+    allowed = {c["id"] for c in cands}
+    col = {c["id"]: j for j, c in enumerate(cands)}
+    w = _weights(weights)
+    qvecs = index.cache.embed(index.embedder, [t.text for t in tasks], "query")
+    M = np.full((len(tasks), len(cands)), -4.0)
+    for i, (t, qv) in enumerate(zip(tasks, qvecs)):
+        for c, s in _fused(index, t.text, allowed, w, qv).items():
+            M[i, col[c]] = s
+    return cands, M
+
+
+def heading_alignment(index, tasks: list[Task], cands: list[dict], weights: dict | None = None) -> dict[str, np.ndarray]:
+    """For each programme group with a heading: z-scores of that heading against the head clause of every branch
+    (order: `branch_keys(cands)`). Groups without a heading get nothing (their prior is the task vote alone)."""
+    keys = branch_keys(cands)
+    head_id = {}
+    for c in cands:
+        if c["branch"] is not None and c["address"] == c["branch"][1]:
+            head_id[c["branch"]] = c["id"]
+    ids = [head_id.get(k) for k in keys]
+    allowed = {i for i in ids if i is not None}
+    headings: dict[str, str] = {}
+    for t in tasks:
+        text = _LABEL_RE.sub("", t.group_heading).strip()
+        if t.group and text:
+            headings.setdefault(t.group, text[:1000])
+    if not allowed or not headings:
+        return {}
+    w = _weights(weights)
+    texts = list(headings.values())
+    qvecs = index.cache.embed(index.embedder, texts, "query")
+    out = {}
+    for g, text, qv in zip(headings, texts, qvecs):
+        z = _fused(index, text, allowed, w, qv)
+        out[g] = np.array([z.get(i, -4.0) if i is not None else -4.0 for i in ids])
+    return out
+
+
+_LABEL_RE = re.compile(r"^\s*(?:[IVXLC]+|\d+)\s*[.\-–)]\s*")  # "3. " before a heading: numbering, not content
+
+
+def branch_keys(cands: list[dict]) -> list[tuple[str, str]]:
+    return sorted({c["branch"] for c in cands if c["branch"] is not None})
+
+
+def _softmax(z: np.ndarray, temperature: float) -> np.ndarray:
+    z = z / max(temperature, 1e-6)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def group_ordinal(group: str | None) -> int | None:
+    """The number of a programme group: "II.3" → 3, "PL-II.III" → 3."""
+    if not group:
+        return None
+    return ordinal(group.split(".")[-1])
+
+
+def apply_structure(tasks: list[Task], cands: list[dict], M: np.ndarray, p: LinkParams,
+                    headings: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """Scores with the group ↔ branch priors added (see the module docstring)."""
+    if not len(cands) or not len(tasks):
+        return M
+    keys = branch_keys(cands)
+    bidx = {b: k for k, b in enumerate(keys)}
+    cand_branch = np.array([bidx[c["branch"]] if c["branch"] is not None else -1 for c in cands])
+    leaf = np.array([c["leaf"] for c in cands])
+    out = M.copy()
+    out[:, ~leaf] += p.inner
+    out += np.array([p.section if c["in_tasks"] else 0.0 for c in cands])
+    if not keys:
+        return out
+    # where each task points: softmax over the leaves, summed per branch
+    voting = leaf & (cand_branch >= 0)
+    P = _softmax(M[:, voting], p.temperature)
+    vb = cand_branch[voting]
+    to_branch = np.zeros((len(tasks), len(keys)))
+    for k in range(len(keys)):
+        to_branch[:, k] = P[:, vb == k].sum(axis=1)
+    groups: dict[str, list[int]] = {}
+    for i, t in enumerate(tasks):
+        groups.setdefault(t.group or f"#task{i}", []).append(i)
+    ord_of_branch = np.array([next((c["ordinal"] for c in cands if c["branch"] == k and c["ordinal"] is not None), -1)
+                              for k in keys])
+    has_branch = cand_branch >= 0
+    for g, members in groups.items():
+        head = headings.get(g) if headings else None
+        head_prior = _softmax(head, 1.0) if head is not None else np.zeros(len(keys))
+        total = to_branch[members].sum(axis=0)
+        g_ord = group_ordinal(g) if not g.startswith("#task") else None
+        for i in members:
+            # leave the task's own vote out, so one task cannot lift itself
+            own = (total - to_branch[i]) / (len(members) - 1) if len(members) > 1 else np.zeros(len(keys))
+            prior = p.vote * own + p.heading * head_prior
+            if g_ord is not None and p.mirror and prior.any():
+                best = int(np.argmax(prior))
+                if ord_of_branch[best] == g_ord:  # the numbers agree with what the content says
+                    prior = prior.copy()
+                    prior[best] += p.mirror
+            out[i, has_branch] += prior[cand_branch[has_branch]]
+    return out
+
+
+def link_tasks(index, tasks: list[Task], doc_ids: str | list[str], top: int = 5, params: LinkParams | None = None,
                structure: bool = True) -> list[TaskLinks]:
-    leaves, M = score_matrix(index, tasks, doc_id)
-    S = apply_structure(tasks, leaves, M, params or LinkParams()) if structure else M
+    """Ranked suggestions for every task; a clause the task cites (in a target) comes first."""
+    from docsearch.linking.citations import cited_clauses, nearest_existing
+
+    if isinstance(doc_ids, str):
+        doc_ids = [doc_ids]
+    cands, M = score_matrix(index, tasks, doc_ids)
+    S = apply_structure(tasks, cands, M, params or LinkParams(), heading_alignment(index, tasks, cands)) \
+        if structure else M
+    docs = [index.store.document_info(d) for d in doc_ids]
+    by_key = {(c["doc_id"], c["address"]): j for j, c in enumerate(cands)}
+    existing: dict[str, set[str]] = {}
+    for c in cands:
+        existing.setdefault(c["doc_id"], set()).add(c["address"])
     out = []
     for i, t in enumerate(tasks):
-        order = np.argsort(-S[i])[:top]
+        cited = []
+        for doc_id, address in cited_clauses(t.text, docs):
+            found = nearest_existing(address, existing.get(doc_id, set()))
+            if found is not None:
+                cited.append(by_key[(doc_id, found)])
+        order = list(dict.fromkeys(cited + np.argsort(-S[i]).tolist()))[:top]
         out.append(TaskLinks(t, [
-            Suggestion(address=leaves[j]["address"], clause_id=leaves[j]["id"], score=round(float(S[i, j]), 4),
-                       breadcrumb=leaves[j]["breadcrumb"], heading=leaves[j]["heading"][:300],
-                       snippet=snippet(leaves[j]["text"], t.text))
+            Suggestion(address=cands[j]["address"], clause_id=cands[j]["id"], score=round(float(S[i, j]), 4),
+                       breadcrumb=cands[j]["breadcrumb"], heading=cands[j]["heading"][:300],
+                       snippet=snippet(cands[j]["text"], t.text), doc_id=cands[j]["doc_id"],
+                       reason="citation" if j in cited else "text")
             for j in order]))
     return out
 
 
-def find_target(index, programme) -> str | None:
-    """The indexed document a programme implements (its `implements` reference), if any."""
+def find_targets(index, programme) -> list[str]:
+    """The indexed documents a programme implements (its `implements` references), in the order it names them."""
     numbers = [r.number for r in programme.references if r.relation == "implements" and r.number]
     docs = {d["number"]: d["id"] for d in index.documents() if d.get("number")}
-    for n in numbers:
-        if n in docs:
-            return docs[n]
-    return None
+    return list(dict.fromkeys(docs[n] for n in numbers if n in docs))
+
+
+def find_target(index, programme) -> str | None:
+    """The first indexed document a programme implements, if any."""
+    found = find_targets(index, programme)
+    return found[0] if found else None

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from docsearch.ingest.normalize import fold
 from docsearch.model import Clause, Document
-
-_TASK_SECTION_RE = re.compile(r"nhiem vu|giai phap|phan cong", re.I)
-_NOT_TASK_TABLE_RE = re.compile(r"chi tieu", re.I)
+from docsearch.text.vocabulary import INDICATOR_TABLE_RE as _NOT_TASK_TABLE_RE
+from docsearch.text.vocabulary import TASK_SECTION_RE as _TASK_SECTION_RE
 
 
 @dataclass
@@ -17,7 +16,7 @@ class Task:
     id: str
     text: str
     address: str | None = None  # in the programme
-    group: str | None = None  # the programme heading it sits under ("II.3", "PL-II.III")
+    group: str | None = None  # the programme heading it sits under ("II.3", "PL-II.III"); None: a task of its own
     group_heading: str = ""
     breadcrumb: str = ""
 
@@ -27,6 +26,20 @@ def _children(doc: Document) -> dict[str | None, list[Clause]]:
     for c in doc.clauses:
         out.setdefault(c.parent, []).append(c)
     return out
+
+
+_SUFFIXED_RE = re.compile(r"^(.*\.\d+)[a-z]$")
+
+
+def _continues(row: Clause, previous: Task) -> bool:
+    """A table row without its own STT that carries on the row before it (cut by a page break): it has no cells
+    of its own, or it starts in lower case, or one of its cells does. A row with its own full cells (a task the
+    table left unnumbered) is a task of its own."""
+    m = _SUFFIXED_RE.match(row.address)
+    if not m or previous.address != m.group(1):
+        return False
+    starts_lower = [v.strip()[:1].islower() for v in (row.text, *row.fields.values()) if v.strip()]
+    return not row.fields or any(starts_lower)
 
 
 def programme_tasks(doc: Document) -> list[Task]:
@@ -42,6 +55,9 @@ def programme_tasks(doc: Document) -> list[Task]:
                 continue
             for c in doc.clauses:
                 if c.kind == "row" and (c.address + ".").startswith(top.address + "."):
+                    if tasks and _continues(c, tasks[-1]):
+                        tasks[-1].text += " " + c.text  # the row goes on after a page break
+                        continue
                     group = c.parent if c.parent and by_address[c.parent].kind == "rowgroup" else top.address
                     tasks.append(Task(id=c.address, text=c.text, address=c.address, group=group,
                                       group_heading=by_address[group].text if group in by_address else "",
@@ -66,6 +82,4 @@ def group_of(address: str | None) -> str | None:
     if not address:
         return None
     parts = address.split(".")
-    if parts[0].startswith(("PL-", "DM")):
-        return ".".join(parts[:2]) if len(parts) > 2 else parts[0]
     return ".".join(parts[:2]) if len(parts) > 2 else parts[0]

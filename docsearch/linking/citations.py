@@ -1,0 +1,113 @@
+"""Clause citations inside a text: "theo điểm b khoản 2 Mục III Nghị quyết số 06-NQ/TW", "Điều 5 Luật Đất đai",
+"nhiệm vụ 3 Phần III" → the cited clause address ("III.2.b", "Điều 5", "III.3") and the document it names.
+
+A task that cites a clause of its target carries that clause out: the linker puts it first. The same reader gives
+every clause of an indexed document its outgoing clause-level references (structure/references.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docsearch.ingest.normalize import fold
+from docsearch.text.vocabulary import (
+    ARTICLE_WORD,
+    DOCUMENT_TYPES,
+    ITEM_WORDS,
+    POINT_WORDS,
+    ROMAN,
+    SECTION_WORDS,
+    roman_value,
+)
+
+_CITE_RE = re.compile(
+    rf"(?:\b(?:{POINT_WORDS})\s+(?P<point>[a-zđ])\b[\s,]*)?"
+    rf"(?:\b(?:{ITEM_WORDS})\s+(?P<item>\d{{1,3}})\b[\s,]*)?"
+    rf"(?:\b{ARTICLE_WORD}\s+(?P<article>\d{{1,4}}[a-zđ]?)\b"
+    rf"|\b(?:{SECTION_WORDS})\s+(?P<section>(?=[IVXLC])(?:{ROMAN}))\b)"
+)
+_TYPES_RE = "|".join(sorted((re.escape(t) for t in DOCUMENT_TYPES), key=len, reverse=True))
+# what may stand between a citation and the document it belongs to
+_LEAD_RE = re.compile(r"^[\s,]*(?:của|tại|trong|theo)?\s*")
+_DOC_RE = re.compile(rf"^(?P<type>{_TYPES_RE})\b(?P<rest>.{{0,160}})", re.S)
+_THIS_RE = re.compile(r"^\s*(?:này|nói trên|trên)\b")
+_NUMBER_RE = re.compile(r"số\s+(\d{1,5}(?:/\d{4})?[-/][A-ZĐ][\w/-]*)")
+
+
+@dataclass
+class Citation:
+    address: str  # in the cited document's address scheme ("III.2.b", "Điều 5.2.a")
+    number: str | None  # số ký hiệu named after it ("57-NQ/TW")
+    title: str | None  # or the name it gives ("Luật Đất đai"), folded to lower case without marks
+    this_document: bool  # "Nghị quyết này": the citing document itself
+    start: int
+    end: int
+
+
+def find_citations(text: str) -> list[Citation]:
+    out = []
+    for m in _CITE_RE.finditer(text):
+        point, item, article, section = m.group("point"), m.group("item"), m.group("article"), m.group("section")
+        if article:
+            base = f"Điều {article}"
+        else:
+            if roman_value(section) is None:
+                continue
+            base = section
+        parts = [base] + ([item] if item else []) + ([point] if point and item else [])
+        tail = text[m.end(): m.end() + 200]
+        lead = _LEAD_RE.match(tail)
+        rest = tail[lead.end():] if lead else tail
+        number = title = None
+        this = False
+        d = _DOC_RE.match(rest)
+        if d:
+            after = d.group("rest")
+            if _THIS_RE.match(after):
+                this = True
+            else:
+                n = _NUMBER_RE.search(after[:40])
+                if n:
+                    number = n.group(1).rstrip(".,;")
+                else:
+                    words = re.split(r"[,;.(]| ngày | năm | của | về ", after, maxsplit=1)[0].strip()
+                    title = fold(f"{d.group('type')} {words}".lower()).strip() if words else None
+        out.append(Citation(".".join(parts), number, title, this, m.start(), m.end()))
+    return out
+
+
+def _names(c: Citation, doc: dict) -> bool:
+    if c.number:
+        return (doc.get("number") or "").casefold() == c.number.casefold()
+    if c.title:
+        own = fold(((doc.get("title") or "")).lower())
+        if not own.startswith(fold((doc.get("type") or "").lower())):
+            own = fold(f"{doc.get('type') or ''} {own}".lower())
+        return bool(own) and (own.startswith(c.title) or c.title.startswith(own))
+    return False
+
+
+def cited_clauses(text: str, docs: list[dict]) -> list[tuple[str, str]]:
+    """(document id, address) of every clause of `docs` that `text` cites. A citation that names no document
+    counts for the only target when there is one and the citation is to a roman section (Party style: "nhiệm vụ 3
+    Phần III"); one that names another document, or the citing document itself, counts for none."""
+    out: list[tuple[str, str]] = []
+    for c in find_citations(text):
+        if c.this_document:
+            continue
+        named = [d for d in docs if _names(c, d)]
+        if not named and c.number is None and c.title is None and len(docs) == 1 and not c.address.startswith("Điều"):
+            named = docs
+        out.extend((d["id"], c.address) for d in named)
+    return list(dict.fromkeys(out))
+
+
+def nearest_existing(address: str, existing: set[str]) -> str | None:
+    """The cited address, or its nearest ancestor that exists ("III.2.b" → "III.2" when III.2 has no points)."""
+    parts = address.split(".")
+    while parts:
+        a = ".".join(parts)
+        if a in existing:
+            return a
+        parts.pop()
+    return None
