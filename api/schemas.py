@@ -76,7 +76,9 @@ class ReferenceOut(BaseModel):
     title: str | None = None
     clause: str | None = None
     relation: str = "mentions"
+    address: str | None = Field(default=None, description="the clause of the referenced document it cites")
     target_id: str | None = Field(default=None, description="id of the referenced document when it is indexed")
+    target_clause_id: int | None = Field(default=None, description="id of the cited clause when it is indexed")
 
 
 class IncomingReference(BaseModel):
@@ -85,6 +87,7 @@ class IncomingReference(BaseModel):
     title: str | None = None
     clause: str | None = None
     relation: str
+    address: str | None = Field(default=None, description="the clause of this document that is cited")
 
 
 class DocumentOut(BaseModel):
@@ -111,6 +114,8 @@ class ClauseDetail(ClauseOut):
     doc_number: str | None = None
     doc_title: str | None = None
     linked_tasks: list[LinkedTask] = []
+    references: list[ReferenceOut] = Field(default=[], description="what this clause cites")
+    cited_by: list[IncomingReference] = Field(default=[], description="clauses of other documents that cite this one")
 
 
 class Health(BaseModel):

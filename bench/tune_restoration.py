@@ -14,6 +14,7 @@ import numpy as np
 from common import SHARED
 
 from docsearch.evaluate import retrieval as retrieval_eval
+from docsearch.evaluate.crossval import kfold
 from docsearch.ingest.normalize import fold
 from docsearch.search.query import RestoreParams, restore_diacritics
 
@@ -37,6 +38,12 @@ def main() -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
+    res = run(args.folds)
+    print(res)
+    return res
+
+
+def run(folds: int = 5) -> dict:
     ix = retrieval_eval.build_index(ALQAC / "corpus.jsonl")
     ix.ensure_loaded()
     restore = ix.restore
@@ -44,11 +51,10 @@ def main() -> dict:
     qs = [q["question"] for q in retrieval_eval._read_jsonl(ALQAC / "queries.jsonl")]
     combos = [RestoreParams(**dict(zip(GRID, v))) for v in itertools.product(*GRID.values())]
     per = [accuracy(qs, restore, p) for p in combos]
-    rng = np.random.default_rng(0)
-    fold_of = rng.permutation(len(qs)) % args.folds
+    fold_of = kfold(len(qs), folds)
     right = total = 0.0
     chosen = []
-    for f in range(args.folds):
+    for f in range(folds):
         train, test = fold_of != f, fold_of == f
         best = int(np.argmax([a[train, 0].sum() / a[train, 1].sum() for a in per]))
         chosen.append(combos[best])
@@ -58,12 +64,11 @@ def main() -> dict:
     corpus_only = accuracy(qs, restore, RestoreParams(dict_unigram=0.0, dict_pair=0.0))
     dict_only = accuracy(qs, {"uni": {}, "bi": {}, "_": 1}, RestoreParams())
     default = accuracy(qs, restore, RestoreParams())
-    res = {"cv_accuracy": round(cv, 4), "default_accuracy_in_sample": round(default[:, 0].sum() / default[:, 1].sum(), 4),
-           "corpus_only": round(corpus_only[:, 0].sum() / corpus_only[:, 1].sum(), 4),
-           "dictionary_only": round(dict_only[:, 0].sum() / dict_only[:, 1].sum(), 4),
-           "chosen": [c.__dict__ if hasattr(c, "__dict__") else str(c) for c in chosen]}
-    print(res)
-    return res
+    return {"cv_accuracy": round(float(cv), 4),
+            "default_accuracy_in_sample": round(float(default[:, 0].sum() / default[:, 1].sum()), 4),
+            "corpus_only": round(float(corpus_only[:, 0].sum() / corpus_only[:, 1].sum()), 4),
+            "dictionary_only": round(float(dict_only[:, 0].sum() / dict_only[:, 1].sum()), 4),
+            "chosen": [dict(c.__dict__) for c in chosen]}
 
 
 if __name__ == "__main__":

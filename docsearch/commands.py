@@ -144,6 +144,24 @@ def cmd_decisions(args) -> int:
     return 0
 
 
+def cmd_eval_search(args) -> int:
+    from docsearch.evaluate.search import run
+
+    modes = ["bm25", "dense", "hybrid"] if args.mode == "all" else [args.mode]
+    with _index(args) as ix:
+        results = [run(args.queries, ix, mode=m) for m in modes]
+    if args.json:
+        for r in results:
+            print(json.dumps({k: v for k, v in r.items() if k != "queries" or args.verbose}, ensure_ascii=False))
+        return 0
+    print(f"{'mode':<8} {'kind':<14} {'MRR@10':>7} {'nDCG@10':>8} {'Hit@5':>6} {'docs@10':>8} {'n':>4}")
+    for r in results:
+        for kind, v in sorted(r["kinds"].items(), key=lambda kv: (kv[0] != "all", kv[0])):
+            print(f"{r['mode']:<8} {kind:<14} {v['MRR@10']:>7.4f} {v['nDCG@10']:>8.4f} {v['Hit@5']:>6.3f} "
+                  f"{v['documents@10']:>8.2f} {v['n']:>4}")
+    return 0
+
+
 def register(sub) -> None:
     def idx(p):
         p.add_argument("--index", help="index directory (default $DOCSEARCH_INDEX or indexes/default)")
@@ -200,6 +218,13 @@ def register(sub) -> None:
     p.add_argument("--all", action="store_true", help="also the suggestions nobody decided on")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_decisions)
+
+    p = idx(evs.add_parser("search", help="staff-style queries with graded judgements: MRR@10, nDCG@10, Hit@5 per kind"))
+    p.add_argument("--queries", required=True, help='JSON lines {"id", "query", "kind", "judgements": {"DOC ADDRESS": 2|1}}')
+    p.add_argument("--mode", choices=["hybrid", "bm25", "dense", "all"], default="hybrid")
+    p.add_argument("--verbose", action="store_true", help="with --json: every query's scores and top hits")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval_search)
 
     register_topics(sub, evs)
     register_linking(sub, evs)

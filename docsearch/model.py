@@ -59,6 +59,7 @@ class Reference:
     year: int | None = None
     clause: str | None = None  # address of the clause it occurs in (None: header/preamble)
     relation: str = "mentions"  # mentions | implements | based_on
+    address: str | None = None  # the clause of the referenced document it cites ("III.2.b", "Điều 5.2"), if any
 
 
 @dataclass

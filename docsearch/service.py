@@ -100,3 +100,25 @@ def task_leaves(rows) -> list:
     parents = {r.address.rsplit(".", 1)[0] for r in rows if "." in r.address}
     return [r for r in rows if r.address.split(".")[0] in sections and r.address not in parents
             and r.address not in sections]
+
+
+def reference_targets(index, refs) -> list[tuple[str | None, int | None]]:
+    """For each reference: the indexed document it names (by số ký hiệu, or a law by its title) and the id of the
+    clause it cites there, when both are indexed."""
+    from docsearch.ingest.normalize import match_form
+
+    by_number = {d["number"]: d["id"] for d in index.documents() if d.get("number")}
+    by_title = {match_form(d["title"]): d["id"] for d in index.documents() if d.get("title")}
+    out = []
+    for r in refs:
+        target = by_number.get(r.number) if r.number else None
+        if target is None and r.title:
+            target = by_title.get(match_form(r.title))
+        clause_id = None
+        if target and r.address:
+            from docsearch.structure.citations import nearest_existing
+
+            found = nearest_existing(r.address, {c["address"] for c in index.store.clause_tree(target)})
+            clause_id = index.store.clause_id(target, found) if found else None
+        out.append((target, clause_id))
+    return out

@@ -17,6 +17,7 @@ from api.schemas import (
     TagOut,
 )
 from api.upload import save_upload
+from docsearch import service
 from docsearch.errors import IngestError
 
 router = APIRouter(tags=["documents"])
@@ -32,14 +33,9 @@ def get_document(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) 
     doc = index.store.document(doc_id)
     if doc is None:
         raise HTTPException(404, f"no document '{doc_id}'")
-    by_number = {d["number"]: d["id"] for d in index.store.documents() if d.get("number")}
     ids = {c.address: index.store.clause_id(doc_id, c.address) for c in doc.clauses}
-    incoming = []
-    if doc.metadata.number:
-        for row in index.store.db.execute(
-                "SELECT doc_id, number, title, clause, relation FROM refs WHERE number=? AND doc_id<>?",
-                (doc.metadata.number, doc_id)):
-            incoming.append(IncomingReference(doc_id=row[0], number=row[1], title=row[2], clause=row[3], relation=row[4]))
+    incoming = [IncomingReference.model_validate(r) for r in
+                index.store.incoming_references(doc.metadata.number, doc.metadata.title, doc_id)]
     from dataclasses import asdict
 
     return DocumentOut(
@@ -48,10 +44,15 @@ def get_document(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) 
                            text=c.text, breadcrumb=c.breadcrumb, parent=c.parent, page=c.page, kind=c.kind,
                            fields=c.fields, tags=[TagOut(topic=t.topic, score=t.score) for t in c.tags])
                  for c in doc.clauses],
-        references=[ReferenceOut(text=r.text, number=r.number, doc_type=r.doc_type, title=r.title, clause=r.clause,
-                                 relation=r.relation, target_id=by_number.get(r.number)) for r in doc.references],
+        references=_references(index, doc.references),
         referenced_by=incoming,
     )
+
+
+def _references(index, refs) -> list[ReferenceOut]:
+    return [ReferenceOut(target_id=target, target_clause_id=clause_id, **{
+        f: getattr(r, f) for f in ("text", "number", "doc_type", "title", "clause", "relation", "address")})
+        for r, (target, clause_id) in zip(refs, service.reference_targets(index, refs))]
 
 
 @router.get("/clauses/{clause_id}", response_model=ClauseDetail)
@@ -65,7 +66,12 @@ def get_clause(clause_id: Annotated[int, Path(ge=1, le=2**62)], index: IndexDep)
                          status=x["status"], score=x["score"])
               for x in index.store.links("target_doc=? AND clause_address=? AND (status='confirmed' OR rank=1)",
                                          (r["doc_id"], r["address"]))]
-    return ClauseDetail(linked_tasks=linked, id=r["id"], doc_id=r["doc_id"], doc_number=r["doc_number"], doc_title=r["doc_title"],
+    info = index.store.document_info(r["doc_id"]) or {}
+    cited_by = [IncomingReference.model_validate(x) for x in
+                index.store.incoming_references(info.get("number"), info.get("title"), r["doc_id"])
+                if x["address"] and (x["address"] == r["address"] or x["address"].startswith(r["address"] + "."))]
+    return ClauseDetail(linked_tasks=linked, references=_references(index, index.store.references(r["doc_id"], r["address"])),
+                        cited_by=cited_by, id=r["id"], doc_id=r["doc_id"], doc_number=r["doc_number"], doc_title=r["doc_title"],
                         address=r["address"], label=r["label"], level=r["level"], heading=r["heading"], text=r["text"],
                         breadcrumb=r["breadcrumb"], parent=r["parent"], page=r["page"] or 1, kind=r["kind"],
                         fields=r["fields"], tags=[TagOut(topic=t.topic, score=t.score) for t in tags])

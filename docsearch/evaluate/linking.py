@@ -34,7 +34,7 @@ GRID = {
     "heading": [0.0, 0.5, 1.0, 2.0],
     "mirror": [0.0, 0.25, 0.5],
     "section": [0.0, 0.3, 0.6],
-    "inner": [-2.0, -1.0, -0.5],
+    "inner": [-4.0, -2.0, -1.0, -0.5],
 }
 
 
@@ -163,7 +163,7 @@ def cross_validated(tasks: list[Task], cands: list[dict], M: np.ndarray, heading
 
 
 def _cited_matrix(tasks: list[Task], cands: list[dict], docs: list[dict]) -> np.ndarray:
-    from docsearch.linking.citations import cited_clauses, nearest_existing
+    from docsearch.structure.citations import cited_clauses, nearest_existing
 
     existing = {c["address"] for c in cands}
     col = {(c["doc_id"], c["address"]): j for j, c in enumerate(cands)}

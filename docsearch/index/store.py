@@ -18,7 +18,11 @@ import numpy as np
 
 from docsearch.model import Clause, Document, Metadata, Reference, Tag
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# schema changes, applied in order to a store of an older version (each in one transaction)
+_MIGRATIONS = {
+    2: ["ALTER TABLE refs ADD COLUMN address TEXT"],  # references carry the clause they cite
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -38,7 +42,7 @@ CREATE TABLE IF NOT EXISTS segments (
 CREATE INDEX IF NOT EXISTS segments_clause ON segments (clause_id);
 CREATE TABLE IF NOT EXISTS refs (
     doc_id TEXT, clause TEXT, number TEXT, doc_type TEXT, title TEXT, year INTEGER, date TEXT,
-    relation TEXT, text TEXT
+    relation TEXT, text TEXT, address TEXT
 );
 CREATE INDEX IF NOT EXISTS refs_doc ON refs (doc_id);
 CREATE INDEX IF NOT EXISTS refs_number ON refs (number);
@@ -69,6 +73,21 @@ class Store:
                 self.set_meta("generation", "0")
             elif int(self.get_meta("schema_version") or 0) > SCHEMA_VERSION:
                 raise RuntimeError(f"{self.path}: index schema {self.get_meta('schema_version')} is newer than this docsearch")
+            else:
+                self._migrate(int(self.get_meta("schema_version") or 1))
+
+    def _migrate(self, version: int) -> None:
+        for v in range(version + 1, SCHEMA_VERSION + 1):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if int(self.get_meta("schema_version") or 1) < v:  # another process may have migrated meanwhile
+                    for statement in _MIGRATIONS.get(v, []):
+                        self.db.execute(statement)
+                    self.set_meta("schema_version", str(v))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
 
     # -- meta ------------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -128,8 +147,10 @@ class Store:
                         self.db.execute("INSERT INTO tags VALUES (?,?,?,?)",
                                         (cid, t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
                 for r in doc.references:
-                    self.db.execute("INSERT INTO refs VALUES (?,?,?,?,?,?,?,?,?)",
-                                    (doc.id, r.clause, r.number, r.doc_type, r.title, r.year, r.date, r.relation, r.text))
+                    self.db.execute("INSERT INTO refs (doc_id, clause, number, doc_type, title, year, date, relation,"
+                                    " text, address) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                    (doc.id, r.clause, r.number, r.doc_type, r.title, r.year, r.date, r.relation, r.text,
+                                     r.address))
                 self.set_meta("generation", str(self.generation() + 1))
                 self.db.execute("COMMIT")
             except BaseException:
@@ -207,10 +228,27 @@ class Store:
         tags = self.tags_for(ids)
         for cid, c in zip(ids, doc.clauses):
             c.tags = tags.get(cid, [])
-        for r in self.db.execute("SELECT clause, number, doc_type, title, year, date, relation, text FROM refs WHERE doc_id=?", (doc_id,)):
-            doc.references.append(Reference(clause=r[0], number=r[1], doc_type=r[2], title=r[3], year=r[4], date=r[5],
-                                            relation=r[6], text=r[7]))
+        doc.references = self.references(doc_id)
         return doc
+
+    def references(self, doc_id: str, clause: str | None = None) -> list[Reference]:
+        """The references a document makes (or one of its clauses)."""
+        sql = ("SELECT clause, number, doc_type, title, year, date, relation, text, address FROM refs WHERE doc_id=?"
+               + (" AND clause=?" if clause is not None else ""))
+        return [Reference(clause=r[0], number=r[1], doc_type=r[2], title=r[3], year=r[4], date=r[5], relation=r[6],
+                          text=r[7], address=r[8])
+                for r in self.db.execute(sql, (doc_id, clause) if clause is not None else (doc_id,))]
+
+    def incoming_references(self, number: str | None, title: str | None, exclude_doc: str) -> list[dict]:
+        """References other documents make to a document, by its số ký hiệu or (laws) its title."""
+        out = []
+        for col, val in (("number", number), ("title", title)):
+            if not val:
+                continue
+            out += [dict(zip(("doc_id", "number", "title", "clause", "relation", "address"), r)) for r in self.db.execute(
+                f"SELECT doc_id, number, title, clause, relation, address FROM refs WHERE {col}=? AND doc_id<>?",
+                (val, exclude_doc))]
+        return out
 
     def tags_for(self, clause_ids: Iterable[int]) -> dict[int, list[Tag]]:
         ids = list(clause_ids)

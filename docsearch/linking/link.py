@@ -18,7 +18,7 @@ fusion as search). Then the programme's structure is used, by content rather tha
 
 The parameters were chosen by leave-one-group-out cross-validation on the development pair (bench/quality.py);
 citations inside a task ("điểm b khoản 2 Mục III Nghị quyết số 57-NQ/TW") decide the link outright
-(docsearch/linking/citations.py)."""
+(docsearch/structure/citations.py)."""
 
 from __future__ import annotations
 
@@ -221,7 +221,7 @@ def apply_structure(tasks: list[Task], cands: list[dict], M: np.ndarray, p: Link
 def link_tasks(index, tasks: list[Task], doc_ids: str | list[str], top: int = 5, params: LinkParams | None = None,
                structure: bool = True) -> list[TaskLinks]:
     """Ranked suggestions for every task; a clause the task cites (in a target) comes first."""
-    from docsearch.linking.citations import cited_clauses, nearest_existing
+    from docsearch.structure.citations import cited_clauses, nearest_existing
 
     if isinstance(doc_ids, str):
         doc_ids = [doc_ids]

@@ -58,18 +58,20 @@ def programme_tasks(doc: Document) -> list[Task]:
                     if tasks and _continues(c, tasks[-1]):
                         tasks[-1].text += " " + c.text  # the row goes on after a page break
                         continue
-                    group = c.parent if c.parent and by_address[c.parent].kind == "rowgroup" else top.address
+                    in_rowgroup = bool(c.parent) and by_address[c.parent].kind == "rowgroup"
+                    group = c.parent if in_rowgroup else top.address
+                    # a table's caption ("DANH MỤC CÁC NHIỆM VỤ …") says nothing about what its rows carry out
                     tasks.append(Task(id=c.address, text=c.text, address=c.address, group=group,
-                                      group_heading=by_address[group].text if group in by_address else "",
+                                      group_heading=by_address[group].text if in_rowgroup else "",
                                       breadcrumb=c.breadcrumb))
             continue
         if top.kind not in ("roman", "lsec") or not _TASK_SECTION_RE.search(head):
             continue
         for g in kids.get(top.address, []):
             sub = [c for c in doc.clauses if c.address.startswith(g.address + ".")]
-            if not sub:
+            if not sub:  # an item straight under the section: the section's title ("NHIỆM VỤ") is no topic
                 tasks.append(Task(id=g.address, text=g.text, address=g.address, group=top.address,
-                                  group_heading=top.heading, breadcrumb=g.breadcrumb))
+                                  group_heading="", breadcrumb=g.breadcrumb))
                 continue
             for c in sub:
                 tasks.append(Task(id=c.address, text=c.text, address=c.address, group=g.address,

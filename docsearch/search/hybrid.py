@@ -3,7 +3,6 @@ weights tuned on the dev set; filters applied before ranking; documents the quer
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -11,8 +10,7 @@ import numpy as np
 from docsearch.index.analysis import analyze
 from docsearch.search.query import understand
 from docsearch.search.snippets import snippet
-
-_MARKS_RE = re.compile(r"[à-ỹđÀ-ỸĐ]")
+from docsearch.text.vocabulary import MARKS_RE as _MARKS_RE
 
 MODES = ("hybrid", "bm25", "dense")
 
@@ -149,7 +147,8 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     C = candidates or s.candidates
     st = index.snapshot()
     q = understand(query, index.aliases() if boost_docs else [], st.restore)
-    has_marks = q.restored is not None or bool(_MARKS_RE.search(query))
+    # typed without marks: restored for the accented fields and the embedder, and the folded field weighs in
+    has_marks = bool(_MARKS_RE.search(query))
     w = dict(weights) if weights else weights_for(has_marks, s)
     if mode == "bm25":  # BM25 over underthesea words (and the folded field for a query without marks)
         w = {"words": 1.0} if has_marks else {"words": 0.5, "folded": 0.5}

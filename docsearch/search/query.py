@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from docsearch.index.analysis import expand_abbreviations
 from docsearch.ingest.normalize import fold, match_form
 from docsearch.structure.references import find_references
+from docsearch.text.vocabulary import MARKS_RE as _VIET_MARKS_RE
 
-_VIET_MARKS_RE = re.compile(r"[à-ỹđÀ-ỸĐ]")
 _SYL_RE = re.compile(r"[^\W_]+|[^\w\s]+|\s+", re.UNICODE)
 
 

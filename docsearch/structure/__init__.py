@@ -14,7 +14,7 @@ from docsearch.structure.references import document_references
 __all__ = ["parse_text", "parse_file", "doc_id_for", "PIPELINE_VERSION"]
 
 # part of every content hash: documents indexed by an older pipeline are processed again on the next ingest
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"  # 4: references carry the clause they cite
 
 
 def doc_id_for(number: str | None, source: str) -> str:

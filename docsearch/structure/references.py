@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from docsearch.model import Clause, Reference
+from docsearch.structure.citations import citation_before
 from docsearch.structure.metadata import DATE_SLASH_RE, DATE_WORDS_RE, NUMBER_RE, _iso
 
 _TYPES = {
@@ -107,6 +108,8 @@ def find_references(text: str, own_number: str | None = None, clause: str | None
             continue
         refs.append(Reference(text=num, number=num, clause=clause, date=_date_after(text, m.end())))
         spans.append((m.start(1), m.end(1)))
+    for ref, (start, _end) in zip(refs, spans):  # "khoản 2 Điều 5 của Luật …": the clause it cites
+        ref.address = citation_before(text, start)
     if relation_context:
         for ref, (start, _end) in zip(refs, spans):
             before = text[max(0, start - 80):start]

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import re
 
+# the letters that carry a Vietnamese diacritic (a range like [à-ỹ] would also take Greek and Cyrillic)
+MARKED_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ"
+MARKS_RE = re.compile(f"[{MARKED_LETTERS}{MARKED_LETTERS.upper()}]")
+
 # a part of a resolution or programme that holds tasks: "NHIỆM VỤ, GIẢI PHÁP", "NHIỆM VỤ CỤ THỂ", "PHÂN CÔNG
 # NHIỆM VỤ" (matched on accent-folded lower-case text)
 TASK_SECTION_RE = re.compile(r"nhiem vu|giai phap|phan cong", re.I)

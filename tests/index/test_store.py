@@ -24,3 +24,26 @@ def test_store_round_trip(tmp_path):
     removed, _segments = store.remove_document(doc.id)
     assert len(removed) == len(doc.clauses) and store.document(doc.id) is None
     assert store.generation() == gen + 1
+
+
+def test_an_older_store_is_migrated_in_place(tmp_path):
+    import sqlite3
+
+    from docsearch.index.store import SCHEMA_VERSION, Store
+
+    db = sqlite3.connect(tmp_path / "old.sqlite")
+    db.executescript("""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        INSERT INTO meta VALUES ('schema_version', '1'), ('generation', '3');
+        CREATE TABLE refs (doc_id TEXT, clause TEXT, number TEXT, doc_type TEXT, title TEXT, year INTEGER, date TEXT,
+                           relation TEXT, text TEXT);
+        INSERT INTO refs VALUES ('a', 'I.1', '05-NQ/TU', 'Nghị quyết', NULL, NULL, NULL, 'mentions', 'NQ 05');
+    """)
+    db.commit()
+    db.close()
+    store = Store(tmp_path / "old.sqlite")
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION) and store.generation() == 3
+    (ref,) = store.references("a")
+    assert ref.number == "05-NQ/TU" and ref.address is None
+    store.close()
+    assert Store(tmp_path / "old.sqlite").get_meta("schema_version") == str(SCHEMA_VERSION)  # idempotent

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from docsearch.evaluate.linking import renumber, structural_baseline
-from docsearch.linking.citations import cited_clauses, find_citations, nearest_existing
 from docsearch.linking.link import LinkParams, apply_structure
 from docsearch.linking.tasks import Task
+from docsearch.structure.citations import cited_clauses, find_citations, nearest_existing
 
 
 def _cands() -> list[dict]:

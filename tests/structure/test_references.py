@@ -46,3 +46,16 @@ def test_programme_implements_its_resolution():
 def test_own_number_is_not_a_reference():
     doc = parse_file(str(need_shared("corpus", "raw", "nq-57-nqtw-2024.txt")))
     assert all(r.number != "57-NQ/TW" for r in doc.references)
+
+
+def test_references_carry_the_clause_they_cite():
+    from docsearch.structure import parse_file
+    from tests.conftest import need_shared
+
+    nd = parse_file(str(need_shared("corpus", "raw", "nd-100-2024-ndcp.txt")))
+    cited = {(r.clause, r.title or r.number, r.address) for r in nd.references if r.address}
+    assert ("Điều 3.1", "Luật Nhà ở", "Điều 77") in cited
+    luat = parse_file(str(need_shared("corpus", "raw", "luat-dat-dai-31-2024-qh15.txt")))
+    assert any(r.clause == "Điều 244" and r.number == "18/2017/QH14" and r.address == "Điều 44.4" for r in luat.references)
+    # a mention with no clause before it cites none
+    assert all(r.address is None for r in parse_file(str(need_shared("corpus", "raw", "nq-03-nqcp-2025.txt"))).references)

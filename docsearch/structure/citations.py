@@ -1,8 +1,8 @@
 """Clause citations inside a text: "theo điểm b khoản 2 Mục III Nghị quyết số 06-NQ/TW", "Điều 5 Luật Đất đai",
 "nhiệm vụ 3 Phần III" → the cited clause address ("III.2.b", "Điều 5", "III.3") and the document it names.
 
-A task that cites a clause of its target carries that clause out: the linker puts it first. The same reader gives
-every clause of an indexed document its outgoing clause-level references (structure/references.py)."""
+A task that cites a clause of its target carries that clause out: the linker puts it first (linking/link.py). The
+same reader gives every reference of every indexed document the clause it points to (structure/references.py)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,23 @@ class Citation:
     this_document: bool  # "Nghị quyết này": the citing document itself
     start: int
     end: int
+
+
+_GAP_RE = re.compile(r"^[\s,]*(?:của|tại|trong|theo)?\s*$")
+
+
+def citation_before(text: str, start: int) -> str | None:
+    """The clause address cited right before position `start` (where a document is named): "khoản 2 Điều 5 của
+    Luật …" → "Điều 5.2"; None when the mention is not preceded by a citation."""
+    window = text[max(0, start - 120):start]
+    found = None
+    for m in _CITE_RE.finditer(window):
+        if _GAP_RE.match(window[m.end():]):
+            found = m
+    if found is None:
+        return None
+    (c,) = find_citations(found.group(0)) or (None,)
+    return c.address if c is not None else None
 
 
 def find_citations(text: str) -> list[Citation]:
