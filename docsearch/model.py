@@ -1,4 +1,4 @@
-"""The one data model every stage passes on: Document, Clause, Reference, Tag, Link."""
+"""The one data model every stage passes on: Document, Clause, Reference, Tag."""
 
 from __future__ import annotations
 
@@ -44,10 +44,6 @@ class Clause:
     fields: dict[str, str] = field(default_factory=dict)
     tags: list[Tag] = field(default_factory=list)
 
-    @property
-    def context(self) -> str:
-        return self.breadcrumb
-
 
 @dataclass
 class Reference:
@@ -61,17 +57,6 @@ class Reference:
     relation: str = "mentions"  # mentions | implements | based_on
     address: str | None = None  # the clause of the referenced document it cites ("III.2.b", "Điều 5.2"), if any
 
-
-@dataclass
-class Link:
-    task_id: str
-    task_text: str
-    clause_doc: str
-    clause_address: str
-    score: float
-    status: str = "suggested"  # suggested | confirmed | rejected
-    task_address: str | None = None
-    task_doc: str | None = None
 
 
 @dataclass

@@ -14,8 +14,8 @@ router = APIRouter(tags=["search"])
 def search(
     index: IndexDep,
     settings: SettingsDep,
-    q: Annotated[str, Query(min_length=1, max_length=2000, description="câu truy vấn")],
-    k: Annotated[int, Query(ge=1, le=200)] = 10,
+    q: Annotated[str, Query(min_length=1, description="câu truy vấn (at most DOCSEARCH_MAX_QUERY_CHARS characters)")],
+    k: Annotated[int, Query(ge=1, description="results (at most DOCSEARCH_MAX_K)")] = 10,
     mode: Annotated[str, Query(pattern="^(hybrid|bm25|dense)$")] = "hybrid",
     doc: Annotated[list[str] | None, Query()] = None,
     type: Annotated[str | None, Query(max_length=100)] = None,
@@ -27,7 +27,9 @@ def search(
 ) -> SearchOut:
     if len(q) > settings.max_query_chars:
         raise HTTPException(422, f"query longer than {settings.max_query_chars} characters")
-    hits = index.search(q, k=min(k, settings.max_k), mode=mode, doc=doc, doc_type=type, issuer=issuer,
+    if k > settings.max_k:
+        raise HTTPException(422, f"k is over the limit of {settings.max_k} (DOCSEARCH_MAX_K)")
+    hits = index.search(q, k=k, mode=mode, doc=doc, doc_type=type, issuer=issuer,
                         year_from=year_from, year_to=year_to, topic=topic, address_prefix=address)
     return SearchOut(query=q, k=k, restored=hits.restored, hits=[
         HitOut(clause_id=h.clause_id, doc_id=h.doc_id, doc_number=h.doc_number, doc_type=h.doc_type,

@@ -24,14 +24,6 @@ class LexicalIndex:
         self.retrievers: dict = {}
         self.fields = fields
 
-    @classmethod
-    def build(cls, ids: list[int], tokens: dict[str, list[list[str]]], fields: tuple[str, ...] = FIELDS) -> LexicalIndex:
-        self = cls(fields)
-        self.ids = np.asarray(ids, dtype=np.int64)
-        for f in fields:
-            self.add_field(f, tokens[f])
-        return self
-
     def add_field(self, field: str, docs: list[list[str]]) -> None:
         """Index one field (one call per field keeps the peak memory of a large rebuild to one field's tokens)."""
         bm25s = _bm25s()

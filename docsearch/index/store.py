@@ -110,7 +110,8 @@ class Store:
         return row[0] if row else None
 
     def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray,
-                     segments: list[list[tuple[list[str], np.ndarray]]] | None = None) -> tuple[list[int], list[int]]:
+                     segments: list[list[tuple[list[str], np.ndarray]]] | None = None
+                     ) -> tuple[list[int], list[int], list[int], list[int]]:
         """Replace a document in one transaction. Returns (removed clause ids, new clause ids, removed segment ids,
         new segment ids)."""
         m = doc.metadata
@@ -169,7 +170,9 @@ class Store:
         self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
-    def remove_document(self, doc_id: str) -> list[int]:
+    def remove_document(self, doc_id: str) -> tuple[list[int], list[int]]:
+        """Remove a document, its clauses, segments, tags, references and links in one transaction. Returns
+        (removed clause ids, removed segment ids)."""
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -277,9 +280,6 @@ class Store:
     def clause_id(self, doc_id: str, address: str) -> int | None:
         row = self.db.execute("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
         return row[0] if row else None
-
-    def iter_token_rows(self) -> Iterator[tuple[int, str, str]]:
-        yield from self.db.execute("SELECT id, tok_words, tok_syl FROM clauses ORDER BY id")
 
     def iter_segment_token_rows(self) -> Iterator[tuple[int, int, str]]:
         yield from self.db.execute("SELECT id, clause_id, tok_words FROM segments ORDER BY id")

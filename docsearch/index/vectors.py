@@ -43,10 +43,6 @@ class VectorIndex:
         else:
             self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
 
-    @property
-    def hnsw(self) -> bool:
-        return self.kind == "hnsw"
-
     def __len__(self) -> int:
         return int(self.index.ntotal)
 

@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from docsearch.index.analysis import analyze
-from docsearch.search.query import understand
+from docsearch.search.query import Query, understand
 from docsearch.search.snippets import snippet
 from docsearch.text.vocabulary import MARKS_RE as _MARKS_RE
-
-MODES = ("hybrid", "bm25", "dense")
 
 
 @dataclass
@@ -139,7 +137,7 @@ def features(index, text: str, C: int, weights: dict[str, float], allowed: set[i
 
 def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | None = None,
          weights: dict | None = None, candidates: int | None = None, query_vector: np.ndarray | None = None,
-         boost_docs: bool = True) -> tuple[list[tuple[int, float, dict]], object]:
+         boost_docs: bool = True) -> tuple[list[tuple[int, float, dict]], Query]:
     """Return [(clause id, fused score, components)] best first, and the understood query."""
     from docsearch.config import get_settings
 
