@@ -33,7 +33,6 @@ class Settings(BaseSettings):
     w_dense: float = 0.225
     w_dense_seg: float = 0.225
     w_folded_unaccented: float = 0.225  # added when the query was typed without diacritics (0.1 at the CV's scale)
-    doc_boost: float = 1.0  # added to clauses of a document the query names ("NQ 57 …")
     candidates: int = 200
     ann_threshold: int = 50_000  # vectors; past this the dense index switches from exact search to `ann_kind`
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py

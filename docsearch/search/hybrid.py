@@ -3,6 +3,7 @@ weights tuned on the dev set; filters applied before ranking; documents the quer
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,9 @@ class Hit:
     fields: dict = field(default_factory=dict)
     tags: list = field(default_factory=list)
     components: dict = field(default_factory=dict)
+
+
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 def _zstats(values: np.ndarray) -> tuple[float, float]:
@@ -161,13 +165,36 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     fused = np.zeros(len(cand))
     for m, z in feats.items():
         fused += w.get(m, 0) * z
+    ranked = [(int(cand[i]), float(fused[i]), {m: round(float(z[i]), 3) for m, z in feats.items()})
+              for i in np.argsort(-fused)[:k]]
     if q.doc_ids and boost_docs and (not filters or not filters.get("doc")):
-        doc_of = {c: r["doc_id"] for c, r in index.store.clause_rows(cand.tolist()).items()}
-        for i, c in enumerate(cand.tolist()):
-            if doc_of.get(c) in q.doc_ids:
-                fused[i] += s.doc_boost
-    order = np.argsort(-fused)[:k]
-    return [(int(cand[i]), float(fused[i]), {m: round(float(z[i]), 3) for m, z in feats.items()}) for i in order], q
+        ranked = _named_documents_first(index, st, q, ranked, k, C, w, query_vector, mask)
+    return ranked, q
+
+
+def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, mask):
+    """A query that names documents ("NQ 57", "Luật Đất đai thu hồi đất") is answered from those documents first:
+    the rest of the query ranked inside them, then everything else. A query that is only a name gets the
+    document's outline (its sections in reading order), as opening it would."""
+    named = index.filter_mask(st, doc=q.doc_ids)
+    if mask is not None:
+        named &= mask
+    if not named.any():
+        return ranked
+    if not _WORD_RE.search(q.rest):
+        rows = [r for d in q.doc_ids for r in index.store.clause_tree(d)]
+        rows.sort(key=lambda r: r["level"])  # stable: reading order within each level
+        first = [(r["id"], 1.0, {"outline": 1.0}) for r in rows[:k]]
+    else:
+        cand, feats = features(index, q.rest, C, w, query_vector=None if q.rest != q.text else query_vector,
+                               mask=named, state=st)
+        fused = np.zeros(len(cand))
+        for m, z in feats.items():
+            fused += w.get(m, 0) * z
+        first = [(int(cand[i]), float(fused[i]) + 10.0, {m: round(float(z[i]), 3) for m, z in feats.items()})
+                 for i in np.argsort(-fused)[:k]]
+    seen = {c for c, _, _ in first}
+    return (first + [r for r in ranked if r[0] not in seen])[:k]
 
 
 class Hits(list):

@@ -19,10 +19,17 @@ class Query:
     text: str  # what is analysed and embedded (abbreviations expanded, diacritics restored)
     restored: str | None = None
     doc_ids: list[str] = field(default_factory=list)  # documents the query names
+    rest: str = ""  # the query without the names of those documents ("NQ 57 chuyển đổi số" → "chuyển đổi số")
 
 
 def _norm_number(n: str) -> str:
     return re.sub(r"^0+(?=\d)", "", n.upper())
+
+
+def _short(number: str | None) -> tuple[str, str] | None:
+    """(number, symbol) of a số ký hiệu: "05-NQ/TU" → ("5", "NQ"); "31/2024/QH15" → ("31", "QH")."""
+    m = re.match(r"^0*(\d+)(?:/\d{4})?[-/]([A-ZĐ]+)", (number or "").upper())
+    return (m.group(1), m.group(2)) if m else None
 
 
 class Aliases:
@@ -30,19 +37,36 @@ class Aliases:
 
     def __init__(self, documents: list[dict]) -> None:
         self.by_number = {_norm_number(d["number"]): d["id"] for d in documents if d.get("number")}
+        # "NQ 05" is read as 05-NQ/TW; a province's 05-NQ/TU answers it too when no 05-NQ/TW is indexed
+        self.by_short: dict[tuple[str, str], list[str]] = {}
+        for d in documents:
+            key = _short(d.get("number"))
+            if key:
+                self.by_short.setdefault(key, []).append(d["id"])
         self.by_title: dict[str, list[tuple[str, int | None]]] = {}
         for d in documents:
             if d.get("title") and len(d["title"]) < 120:
                 self.by_title.setdefault(match_form(d["title"]), []).append((d["id"], d.get("year")))
 
     def resolve(self, query: str) -> list[str]:
+        return self.mentions(query)[0]
+
+    def mentions(self, query: str) -> tuple[list[str], str]:
+        """(ids of the indexed documents the query names, the query without those names)."""
         out: list[str] = []
+        rest = query
         for r in find_references(query, relation_context=False):
+            found: list[str] = []
             if r.number and _norm_number(r.number) in self.by_number:
-                out.append(self.by_number[_norm_number(r.number)])
+                found = [self.by_number[_norm_number(r.number)]]
+            elif r.number and _short(r.number) in self.by_short:
+                found = self.by_short[_short(r.number)]
             elif r.title:
-                out += [doc for doc, year in self.by_title.get(match_form(r.title), []) if not r.year or year == r.year]
-        return list(dict.fromkeys(out))
+                found = [doc for doc, year in self.by_title.get(match_form(r.title), []) if not r.year or year == r.year]
+            if found:
+                out += found
+                rest = rest.replace(r.text, " ", 1)
+        return list(dict.fromkeys(out)), " ".join(rest.split())
 
 
 def resolve_aliases(query: str, documents: list[dict] | Aliases) -> list[str]:
@@ -141,4 +165,7 @@ def restore_diacritics(text: str, restore: dict | None, params: RestoreParams = 
 def understand(raw: str, documents: list[dict] | Aliases, restore: dict | None) -> Query:
     restored = restore_diacritics(raw, restore)
     base = restored or raw
-    return Query(raw=raw, text=expand_abbreviations(base), restored=restored, doc_ids=resolve_aliases(base, documents))
+    aliases = documents if isinstance(documents, Aliases) else Aliases(documents)
+    doc_ids, rest = aliases.mentions(base)
+    return Query(raw=raw, text=expand_abbreviations(base), restored=restored, doc_ids=doc_ids,
+                 rest=expand_abbreviations(rest))

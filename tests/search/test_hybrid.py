@@ -54,3 +54,16 @@ def test_named_document_is_boosted(sample_index):
 def test_snippet_highlights_and_escapes():
     s = snippet("Tăng cường <b>kiểm tra</b>, giám sát việc giao đất", "giao đất")
     assert "<mark>giao</mark> <mark>đất</mark>" in s and "&lt;b&gt;" in s
+
+
+def test_a_query_that_only_names_a_document_gets_its_outline(sample_index):
+    hits = sample_index.search("NQ 05", k=6)
+    assert [(h.doc_id, h.address) for h in hits[:4]] == [("05-NQ-TU", a) for a in ("I", "II", "III", "IV")]
+
+
+def test_a_named_document_answers_first(sample_index):
+    hits = sample_index.search("Nghị quyết 05 chuyển đổi số", k=10)
+    assert hits[0].doc_id == "05-NQ-TU" and hits[0].address.startswith("III.4")
+    # the other documents that mention it come after it, not before
+    first_other = next((i for i, h in enumerate(hits) if h.doc_id != "05-NQ-TU"), len(hits))
+    assert all(h.doc_id == "05-NQ-TU" for h in hits[:first_other])
