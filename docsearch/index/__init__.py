@@ -577,7 +577,7 @@ class Index:
             from docsearch.search.query import Aliases
 
             docs = self.store.documents()
-            self._docs_cache = (gen, docs, Aliases(docs))
+            self._docs_cache = (gen, docs, Aliases(docs, self.store.implementers()))
         return self._docs_cache[1]
 
     def aliases(self):

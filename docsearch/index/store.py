@@ -242,6 +242,14 @@ class Store:
                           text=r[7], address=r[8])
                 for r in self.db.execute(sql, (doc_id, clause) if clause is not None else (doc_id,))]
 
+    def implementers(self) -> dict[str, list[str]]:
+        """số ký hiệu → the documents that say they implement it."""
+        out: dict[str, list[str]] = {}
+        for number, doc_id in self.db.execute(
+                "SELECT DISTINCT number, doc_id FROM refs WHERE relation='implements' AND number IS NOT NULL ORDER BY doc_id"):
+            out.setdefault(number, []).append(doc_id)
+        return out
+
     def incoming_references(self, number: str | None, title: str | None, exclude_doc: str) -> list[dict]:
         """References other documents make to a document, by its số ký hiệu or (laws) its title."""
         out = []

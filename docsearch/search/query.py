@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from docsearch.index.analysis import expand_abbreviations
 from docsearch.ingest.normalize import fold, match_form
 from docsearch.structure.references import find_references
+from docsearch.text.vocabulary import DOCUMENT_TYPES
 from docsearch.text.vocabulary import MARKS_RE as _VIET_MARKS_RE
 
 _SYL_RE = re.compile(r"[^\W_]+|[^\w\s]+|\s+", re.UNICODE)
@@ -26,6 +27,19 @@ def _norm_number(n: str) -> str:
     return re.sub(r"^0+(?=\d)", "", n.upper())
 
 
+_TYPE_WORDS_RE = re.compile(r"\b(?:" + "|".join(t.lower() for t in DOCUMENT_TYPES) + r")\b")
+
+
+def _asks_for_a_document(query: str, refs) -> bool:
+    """A short query that asks for a kind of document ("chương trình hành động thực hiện NQ 57", "kế hoạch triển
+    khai Nghị quyết 57") rather than a task sentence that happens to name one."""
+    rest = query
+    for r in refs:
+        rest = rest.replace(r.text, " ")
+    words = rest.split()
+    return len(words) <= 10 and bool(_TYPE_WORDS_RE.search(rest.lower()))
+
+
 def _short(number: str | None) -> tuple[str, str] | None:
     """(number, symbol) of a số ký hiệu: "05-NQ/TU" → ("5", "NQ"); "31/2024/QH15" → ("31", "QH")."""
     m = re.match(r"^0*(\d+)(?:/\d{4})?[-/]([A-ZĐ]+)", (number or "").upper())
@@ -35,7 +49,9 @@ def _short(number: str | None) -> tuple[str, str] | None:
 class Aliases:
     """Document numbers and titles of an index, prepared once per index generation."""
 
-    def __init__(self, documents: list[dict]) -> None:
+    def __init__(self, documents: list[dict], implementers: dict[str, list[str]] | None = None) -> None:
+        # số ký hiệu → the indexed documents that implement it ("chương trình thực hiện NQ 57" asks for those)
+        self.implementers = {_norm_number(k): v for k, v in (implementers or {}).items()}
         self.by_number = {_norm_number(d["number"]): d["id"] for d in documents if d.get("number")}
         # "NQ 05" is read as 05-NQ/TW; a province's 05-NQ/TU answers it too when no 05-NQ/TW is indexed
         self.by_short: dict[tuple[str, str], list[str]] = {}
@@ -55,9 +71,13 @@ class Aliases:
         """(ids of the indexed documents the query names, the query without those names)."""
         out: list[str] = []
         rest = query
-        for r in find_references(query, relation_context=False):
+        refs = find_references(query)
+        for r in refs:
             found: list[str] = []
-            if r.number and _norm_number(r.number) in self.by_number:
+            if (r.relation == "implements" and r.number and self.implementers.get(_norm_number(r.number))
+                    and _asks_for_a_document(query, refs)):
+                found = self.implementers[_norm_number(r.number)]  # "chương trình thực hiện NQ 57": what carries it out
+            elif r.number and _norm_number(r.number) in self.by_number:
                 found = [self.by_number[_norm_number(r.number)]]
             elif r.number and _short(r.number) in self.by_short:
                 found = self.by_short[_short(r.number)]

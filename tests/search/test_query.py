@@ -44,3 +44,17 @@ def test_no_evaluation_phrases_in_the_restorer():
 
     src = inspect.getsource(query)
     assert "moi toi" not in src and "_BASE_BI" not in src
+
+
+def test_asking_for_what_implements_a_document():
+    from docsearch.search.query import Aliases
+
+    docs = [{"id": "57-NQ-TW", "number": "57-NQ/TW", "title": "Về đột phá", "year": 2024},
+            {"id": "03-NQ-CP", "number": "03/NQ-CP", "title": "Ban hành Chương trình hành động", "year": 2025}]
+    aliases = Aliases(docs, {"57-NQ/TW": ["03-NQ-CP"]})
+    assert aliases.mentions("chương trình hành động thực hiện NQ 57")[0] == ["03-NQ-CP"]
+    assert aliases.mentions("NQ 57 chuyển đổi số") == (["57-NQ-TW"], "chuyển đổi số")
+    # a task sentence that names the resolution it carries out is about that resolution
+    task = ("Đảng đoàn Quốc hội phối hợp tổ chức phổ biến, quán triệt và thực hiện Nghị quyết số 57-NQ/TW đến các "
+            "tổ chức đảng trực thuộc và đảng viên trong toàn Đảng bộ")
+    assert aliases.mentions(task)[0] == ["57-NQ-TW"]
