@@ -108,3 +108,16 @@ def test_retrieval_runner_on_a_tiny_set(tmp_path):
     qp.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in queries), encoding="utf-8")
     res = run(pp, qp, ["hybrid"], workdir=tmp_path / "w")
     assert res["hybrid"]["MRR@10"] == 0.75 and res["hybrid"]["n"] == 4
+
+
+def test_staff_query_scoring_credits_each_judged_clause_once():
+    from docsearch.evaluate.search import credit, score_query
+
+    judged = {("57", "III.2"): 2, ("57", "III.5"): 1}
+    hits = [("57", "III.2.-1"), ("57", "III.2.-3"), ("03", "II.2"), ("57", "III.5")]
+    assert credit(hits, judged) == ["57 III.2", "", "", "57 III.5"]  # the second bullet of III.2 earns nothing
+    s = score_query(hits, judged)
+    # DCG = 3/log2(2) + 1/log2(5); IDCG = 3 + 1/log2(3)
+    assert s["MRR@10"] == 1.0 and s["Hit@5"] == 1.0 and s["documents@10"] == 2
+    assert s["nDCG@10"] == pytest.approx((3 + 1 / math.log2(5)) / (3 + 1 / math.log2(3)))
+    assert score_query([("03", "I")], judged)["MRR@10"] == 0.0
