@@ -121,3 +121,40 @@ def test_staff_query_scoring_credits_each_judged_clause_once():
     assert s["MRR@10"] == 1.0 and s["Hit@5"] == 1.0 and s["documents@10"] == 2
     assert s["nDCG@10"] == pytest.approx((3 + 1 / math.log2(5)) / (3 + 1 / math.log2(3)))
     assert score_query([("03", "I")], judged)["MRR@10"] == 0.0
+
+
+def test_linking_runner_on_a_tiny_programme(tmp_path):
+    from docsearch.evaluate.linking import run
+    from tests.conftest import SAMPLES
+
+    gold = [
+        {"id": "1", "task": "Tuyên truyền chính sách nhà ở xã hội cho công nhân", "source_address": "II.1.a",
+         "gold": ["III.1"]},
+        {"id": "2", "task": "Rà soát quỹ đất 20% trong dự án nhà ở thương mại cho nhà ở xã hội",
+         "source_address": "II.2.a", "gold": ["III.2"]},
+        {"id": "3", "task": "Xây dựng cơ sở dữ liệu nhà ở và thị trường bất động sản", "source_address": "II.4.a",
+         "gold": ["III.4.-1"]},
+    ]
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\n".join(json.dumps(g, ensure_ascii=False) for g in gold), encoding="utf-8")
+    res = run(path, SAMPLES / "mau-nq-05-nqtu-2025.txt", workdir=tmp_path / "w",
+              programme=SAMPLES / "mau-ctr-12-ubnd-2025.txt")
+    assert {"structure only", "hybrid", "linker", "linker, cross-validated", "tasks"} <= set(res)
+    assert res["tasks"]["recall"] == 1.0 and res["tasks"]["gold_tasks"] == 3 and res["tasks"]["extracted"] == 10
+    assert res["linker"]["n"] == 3 and res["linker"]["Hit@5"] == 1.0
+    assert res["cv_choices"]["folds"] == 3  # one per programme group
+    renum = run(path, SAMPLES / "mau-nq-05-nqtu-2025.txt", workdir=tmp_path / "w",
+                programme=SAMPLES / "mau-ctr-12-ubnd-2025.txt", renumber_seed=1, cv=False)
+    assert renum["hybrid"] == {**res["hybrid"], "renumbered": 1}  # text alone does not see the numbers
+
+
+def test_tagging_runner_on_tiny_labels(tmp_path):
+    from docsearch.evaluate.tagging import run
+
+    labels = [{"id": "1", "text": "Đẩy mạnh chuyển đổi số, xây dựng chính phủ số và dịch vụ công trực tuyến toàn trình.",
+               "topics": ["chuyen-doi-so"]},
+              {"id": "2", "text": "Phát triển nhà ở xã hội cho công nhân khu công nghiệp.", "topics": ["nha-o"]}]
+    path = tmp_path / "labels.jsonl"
+    path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in labels), encoding="utf-8")
+    res = run(path, mode="lexicon")
+    assert res["n"] == 2 and res["p_at_1"] == 1.0 and res["micro_f1"] > 0.5
