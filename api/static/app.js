@@ -103,12 +103,12 @@ async function runLink(ev) {
   $("#l-status").textContent = "Đang phân tích chương trình…";
   try {
     const res = await api("/link/upload", { method: "POST", body: fd });
-    $("#l-status").textContent = `${res.tasks.length} nhiệm vụ của ${res.programme} được liên kết với ${res.target}.`;
+    $("#l-status").textContent = `${res.tasks.length} nhiệm vụ của ${res.programme} được liên kết với ${(res.targets || [res.target]).join(", ")}.`;
     const q = `programme=${enc(res.programme)}&target=${enc(res.target)}`;
     $("#l-xlsx").href = `/export/links?format=xlsx&${q}`; $("#l-csv").href = `/export/links?format=csv&${q}`;
     $("#l-actions").hidden = false; $("#l-table").hidden = false;
     $("#l-table tbody").innerHTML = res.tasks.map((t) => `<tr><td><b>${esc(t.address || t.id)}</b> ${esc(t.text.slice(0, 400))}</td><td>${t.suggestions.map((s) => `
-      <div class="sugg ${esc(s.status)}"><a href="#doc/${enc(res.target)}/${enc(s.address)}">${esc(s.address)}</a> <span class="crumb">${esc(s.heading.slice(0, 140))}</span>
+      <div class="sugg ${esc(s.status)}"><a href="#doc/${enc(s.doc_id || res.target)}/${enc(s.address)}">${(res.targets || []).length > 1 ? esc(s.doc_id) + " · " : ""}${esc(s.address)}</a>${s.reason === "citation" ? ' <span class="tag">trích dẫn</span>' : ""} <span class="crumb">${esc(s.heading.slice(0, 140))}</span>
       <button class="small ok" data-id="${s.link_id}" data-a="confirm">Xác nhận</button><button class="small no" data-id="${s.link_id}" data-a="reject">Loại</button></div>`).join("")}</td></tr>`).join("");
     for (const b of document.querySelectorAll("#l-table button")) b.addEventListener("click", () => decide(b.dataset.id, b.dataset.a, b));
     showCoverage(res.target);

@@ -4,6 +4,7 @@ Screenshots go to docs/screenshots/ when DOCSEARCH_SCREENSHOTS=1 (to refresh the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -25,27 +26,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(sample_index):
+@contextlib.contextmanager
+def uvicorn_server(index_path):
+    """`uvicorn api.main:app` over an index on a free loopback port; yields its URL."""
     port = _free_port()
-    env = {**os.environ, "DOCSEARCH_INDEX": str(sample_index.path), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DOCSEARCH_INDEX": str(index_path), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     import httpx
 
-    for _ in range(120):
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the server did not start")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("the server did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server(sample_index):
+    with uvicorn_server(sample_index.path) as url:
+        yield url
 
 
 def test_staff_workflow_in_chromium(server, tmp_path):

@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
-import time
 
 import pytest
-
-from tests.conftest import ROOT, SAMPLES
 
 SCRIPT = "<script>window.__pwned = 1</script>"
 IMG = '"><img src=x onerror="window.__pwned = 2">'
@@ -83,48 +77,30 @@ def test_exports_write_formulas_as_text(client, hostile):
 
 
 def test_no_injected_script_runs_in_the_page(sample_index, hostile, tmp_path):
-    from tests.api.test_browser import CHROMIUM, _free_port
+    from tests.api.test_browser import CHROMIUM, uvicorn_server
 
     if CHROMIUM is None:
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     playwright = pytest.importorskip("playwright.sync_api")
-    port = _free_port()
-    env = {**os.environ, "DOCSEARCH_INDEX": str(sample_index.path), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port",
-                             str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    import httpx
-
-    try:
-        for _ in range(120):
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        with playwright.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page()
-            dialogs: list[str] = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(url)
-            page.fill("#q", "tuyên truyền chính sách nhà ở xã hội cho công nhân")
-            page.click("#search-form button[type=submit]")
-            page.wait_for_selector("#results li")
-            page.goto(f"{url}/#doc/{hostile['programme']}")
-            page.wait_for_selector("#doc-view .clause")
-            assert SCRIPT in page.inner_text("#doc-view"), "the markup shows as text"
-            page.click("#nav-link")
-            page.set_input_files("#l-file", files=[{"name": NAME, "mimeType": "text/plain",
-                                                    "buffer": HOSTILE.encode("utf-8")}])
-            page.select_option("#l-target", "05-NQ-TU")
-            page.click("#link-form button[type=submit]")
-            page.wait_for_selector("#l-table tbody tr", timeout=120_000)
-            assert FORMULA in page.inner_text("#l-table")
-            assert page.evaluate("window.__pwned") is None and not dialogs
-            assert page.locator("#doc-view img, #l-table img, #results img").count() == 0
-            browser.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-    assert SAMPLES.exists()
+    with uvicorn_server(sample_index.path) as url, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url)
+        page.fill("#q", "tuyên truyền chính sách nhà ở xã hội cho công nhân")
+        page.click("#search-form button[type=submit]")
+        page.wait_for_selector("#results li")
+        page.goto(f"{url}/#doc/{hostile['programme']}")
+        page.wait_for_selector("#doc-view .clause")
+        assert SCRIPT in page.inner_text("#doc-view"), "the markup shows as text"
+        page.click("#nav-link")
+        page.set_input_files("#l-file", files=[{"name": NAME, "mimeType": "text/plain",
+                                                "buffer": HOSTILE.encode("utf-8")}])
+        page.select_option("#l-target", "05-NQ-TU")
+        page.click("#link-form button[type=submit]")
+        page.wait_for_selector("#l-table tbody tr", timeout=120_000)
+        assert FORMULA in page.inner_text("#l-table")
+        assert page.evaluate("window.__pwned") is None and not dialogs
+        assert page.locator("#doc-view img, #l-table img, #results img").count() == 0
+        browser.close()
