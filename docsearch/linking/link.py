@@ -16,8 +16,8 @@ fusion as search). Then the programme's structure is used, by content rather tha
 - **Several targets.** A programme that carries out two documents is linked against the clauses of both; every
   suggestion names its document.
 
-The parameters were chosen by leave-one-group-out cross-validation on the development pair (bench/quality.py);
-citations inside a task ("điểm b khoản 2 Mục III Nghị quyết số 57-NQ/TW") decide the link outright
+bench/quality.py reports the linker with parameters chosen by leave-one-group-out cross-validation on the
+development pair (the out-of-fold figure) beside these defaults (in-sample). Citations inside a task ("điểm b khoản 2 Mục III Nghị quyết số 57-NQ/TW") decide the link outright
 (docsearch/structure/citations.py)."""
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ from docsearch.text.vocabulary import TASK_SECTION_RE, ordinal
 
 @dataclass
 class LinkParams:
-    """Chosen by leave-one-group-out cross-validation on shared/eval/linking (bench/quality.py reports the
-    out-of-fold figures)."""
+    """Defaults picked on the development pair (in-sample) from the region the cross-validation folds choose,
+    preferring a point that loses nothing when the programme's groups are renumbered; the figures to quote are the
+    out-of-fold ones of bench/quality.py (docsearch.evaluate.linking.GRID is the grid)."""
 
     temperature: float = 0.5  # softmax temperature turning a task's scores into where it points
     vote: float = 1.0  # weight of the leave-one-out vote of the group's other tasks
