@@ -106,9 +106,11 @@ def reference_targets(index, refs) -> list[tuple[str | None, int | None]]:
     """For each reference: the indexed document it names (by số ký hiệu, or a law by its title) and the id of the
     clause it cites there, when both are indexed."""
     from docsearch.ingest.normalize import match_form
+    from docsearch.structure.citations import nearest_existing
 
     by_number = {d["number"]: d["id"] for d in index.documents() if d.get("number")}
     by_title = {match_form(d["title"]): d["id"] for d in index.documents() if d.get("title")}
+    clauses: dict[str, dict[str, int]] = {}  # target → address → clause id, read once per target
     out = []
     for r in refs:
         target = by_number.get(r.number) if r.number else None
@@ -116,9 +118,9 @@ def reference_targets(index, refs) -> list[tuple[str | None, int | None]]:
             target = by_title.get(match_form(r.title))
         clause_id = None
         if target and r.address:
-            from docsearch.structure.citations import nearest_existing
-
-            found = nearest_existing(r.address, {c["address"] for c in index.store.clause_tree(target)})
-            clause_id = index.store.clause_id(target, found) if found else None
+            if target not in clauses:
+                clauses[target] = {c["address"]: c["id"] for c in index.store.clause_tree(target)}
+            found = nearest_existing(r.address, set(clauses[target]))
+            clause_id = clauses[target].get(found) if found else None
         out.append((target, clause_id))
     return out

@@ -163,16 +163,12 @@ def cross_validated(tasks: list[Task], cands: list[dict], M: np.ndarray, heading
 
 
 def _cited_matrix(tasks: list[Task], cands: list[dict], docs: list[dict]) -> np.ndarray:
-    from docsearch.structure.citations import cited_clauses, nearest_existing
+    """The linker puts a cited clause first: a large bonus on those columns ranks them the same way."""
+    from docsearch.linking.link import cited_columns
 
-    existing = {c["address"] for c in cands}
-    col = {(c["doc_id"], c["address"]): j for j, c in enumerate(cands)}
     C = np.zeros((len(tasks), len(cands)))
-    for i, t in enumerate(tasks):
-        for doc_id, a in cited_clauses(t.text, docs):
-            found = nearest_existing(a, existing)
-            if found is not None and (doc_id, found) in col:
-                C[i, col[(doc_id, found)]] = 1e3
+    for i, cols in enumerate(cited_columns(tasks, cands, docs)):
+        C[i, cols] = 1e3
     return C
 
 

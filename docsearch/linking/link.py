@@ -219,34 +219,43 @@ def apply_structure(tasks: list[Task], cands: list[dict], M: np.ndarray, p: Link
     return out
 
 
-def link_tasks(index, tasks: list[Task], doc_ids: str | list[str], top: int = 5, params: LinkParams | None = None,
-               structure: bool = True) -> list[TaskLinks]:
-    """Ranked suggestions for every task; a clause the task cites (in a target) comes first."""
+def cited_columns(tasks: list[Task], cands: list[dict], docs: list[dict]) -> list[list[int]]:
+    """For each task, the candidates it cites (a citation of a clause the target lacks falls on its nearest
+    ancestor: "điểm b khoản 2 Mục III" → III.2 when III.2 has no points)."""
     from docsearch.structure.citations import cited_clauses, nearest_existing
 
-    if isinstance(doc_ids, str):
-        doc_ids = [doc_ids]
-    cands, M = score_matrix(index, tasks, doc_ids)
-    S = apply_structure(tasks, cands, M, params or LinkParams(), heading_alignment(index, tasks, cands)) \
-        if structure else M
-    docs = [index.store.document_info(d) for d in doc_ids]
     by_key = {(c["doc_id"], c["address"]): j for j, c in enumerate(cands)}
     existing: dict[str, set[str]] = {}
     for c in cands:
         existing.setdefault(c["doc_id"], set()).add(c["address"])
     out = []
-    for i, t in enumerate(tasks):
-        cited = []
+    for t in tasks:
+        cols = []
         for doc_id, address in cited_clauses(t.text, docs):
             found = nearest_existing(address, existing.get(doc_id, set()))
             if found is not None:
-                cited.append(by_key[(doc_id, found)])
-        order = list(dict.fromkeys(cited + np.argsort(-S[i]).tolist()))[:top]
+                cols.append(by_key[(doc_id, found)])
+        out.append(list(dict.fromkeys(cols)))
+    return out
+
+
+def link_tasks(index, tasks: list[Task], doc_ids: str | list[str], top: int = 5, params: LinkParams | None = None,
+               structure: bool = True) -> list[TaskLinks]:
+    """Ranked suggestions for every task; a clause the task cites (in a target) comes first."""
+    if isinstance(doc_ids, str):
+        doc_ids = [doc_ids]
+    cands, M = score_matrix(index, tasks, doc_ids)
+    S = apply_structure(tasks, cands, M, params or LinkParams(), heading_alignment(index, tasks, cands)) \
+        if structure else M
+    cited = cited_columns(tasks, cands, [index.store.document_info(d) for d in doc_ids])
+    out = []
+    for i, t in enumerate(tasks):
+        order = list(dict.fromkeys(cited[i] + np.argsort(-S[i]).tolist()))[:top]
         out.append(TaskLinks(t, [
             Suggestion(address=cands[j]["address"], clause_id=cands[j]["id"], score=round(float(S[i, j]), 4),
                        breadcrumb=cands[j]["breadcrumb"], heading=cands[j]["heading"][:300],
                        snippet=snippet(cands[j]["text"], t.text), doc_id=cands[j]["doc_id"],
-                       reason="citation" if j in cited else "text")
+                       reason="citation" if j in cited[i] else "text")
             for j in order]))
     return out
 
