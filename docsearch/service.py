@@ -120,7 +120,7 @@ def reference_targets(index, refs) -> list[tuple[str | None, int | None]]:
         if target and r.address:
             if target not in clauses:
                 clauses[target] = {c["address"]: c["id"] for c in index.store.clause_tree(target)}
-            found = nearest_existing(r.address, set(clauses[target]))
+            found = nearest_existing(r.address, clauses[target].keys())
             clause_id = clauses[target].get(found) if found else None
         out.append((target, clause_id))
     return out

@@ -147,17 +147,17 @@ def cross_validated(tasks: list[Task], cands: list[dict], M: np.ndarray, heading
 
     hits = np.array([[any(address_hit(c["address"], g) for g in gs) for c in cands] for gs in gold])
     combos = [dict(zip(GRID, v)) for v in itertools.product(*GRID.values())]
-    scores, objective = [], []
-    for combo in combos:
-        S = apply_structure(tasks, cands, M, LinkParams(**combo), headings) + cited
-        rr, h5 = _per_task(S, hits)
-        scores.append(S)
-        objective.append(rr + h5)
+
+    def scores(c: int) -> np.ndarray:
+        return apply_structure(tasks, cands, M, LinkParams(**combos[c]), headings) + cited
+
+    objective = np.array([np.add(*_per_task(scores(c), hits)) for c in range(len(combos))])  # RR@10 + Hit@5
     groups = [t.group or t.id for t in tasks]
-    choice, chosen = cross_validate(np.array(objective), group_folds(groups))
+    choice, chosen = cross_validate(objective, group_folds(groups))
     out = np.zeros_like(M)
-    for i, c in enumerate(choice):
-        out[i] = scores[c][i]
+    for c in set(chosen):  # only the chosen grid points are scored again (not every grid point kept in memory)
+        held = choice == c
+        out[held] = scores(c)[held]
     names = list(dict.fromkeys(groups))
     return out, [{"group": g, **combos[c]} for g, c in zip(names, chosen)]
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from docsearch.errors import IndexMismatchError
+from docsearch.errors import DocsearchError, IndexMismatchError, NotFoundError
 from docsearch.index.analysis import analyze, segments, words
 from docsearch.index.cache import EmbeddingCache
 from docsearch.index.lexical import FIELDS, LexicalIndex
@@ -105,8 +105,6 @@ def backup_index(path: str | Path, dest: str | Path) -> dict:
     The BM25/FAISS files are derived and are rebuilt on restore."""
     src = Path(path) / "docsearch.sqlite"
     if not src.exists():
-        from docsearch.errors import NotFoundError
-
         raise NotFoundError(f"{path}: không có chỉ mục ở đây (no index)")
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
@@ -530,11 +528,7 @@ class Index:
             index.add(ids, matrix)
         return index
 
-    # -- backup ----------------------------------------------------------------------------------------
-    def backup(self, dest: str | Path) -> dict:
-        """See `backup_index`."""
-        return backup_index(self.path, dest)
-
+    # -- backup (taking one needs no Index: backup_index) ------------------------------------------------
     def restore_backup(self, src: str | Path) -> dict:
         """Replace this index's whole content with the backup in folder `src` and publish it (writer only)."""
         if self._lock_fh is None:
@@ -542,11 +536,7 @@ class Index:
         src = Path(src)
         db = src / "docsearch.sqlite" if src.is_dir() else src
         if not db.exists():
-            from docsearch.errors import NotFoundError
-
             raise NotFoundError(f"{src}: không có bản sao lưu (thiếu docsearch.sqlite)")
-        from docsearch.index.store import Store
-
         probe = Store(db)
         try:
             name, dim = probe.get_meta("embedder"), probe.get_meta("dim")
@@ -558,8 +548,6 @@ class Index:
         try:
             self.store.restore_from(db)
         except ValueError as exc:
-            from docsearch.errors import DocsearchError
-
             raise DocsearchError(str(exc)) from None
         self._state = None
         self._pending = ([], [], [], [])

@@ -17,8 +17,8 @@ fusion as search). Then the programme's structure is used, by content rather tha
   suggestion names its document.
 
 bench/quality.py reports the linker with parameters chosen by leave-one-group-out cross-validation on the
-development pair (the out-of-fold figure) beside these defaults (in-sample). Citations inside a task ("điểm b khoản 2 Mục III Nghị quyết số 57-NQ/TW") decide the link outright
-(docsearch/structure/citations.py)."""
+development pair (the out-of-fold figure) beside these defaults (in-sample). Citations inside a task ("điểm b
+khoản 2 Mục III Nghị quyết số 57-NQ/TW") decide the link outright (docsearch/structure/citations.py)."""
 
 from __future__ import annotations
 
@@ -94,13 +94,10 @@ def target_candidates(index, doc_ids: list[str]) -> list[dict]:
 
 
 def _fused(index, text: str, allowed: set[int], w: dict, qv) -> dict[int, float]:
-    from docsearch.search.hybrid import features
+    from docsearch.search.hybrid import features, fuse
 
     cand, feats = features(index, text, len(allowed), w, allowed, qv)
-    fused = np.zeros(len(cand))
-    for m, z in feats.items():
-        fused += w.get(m, 0) * z
-    return dict(zip(cand.tolist(), fused.tolist()))
+    return dict(zip(cand.tolist(), fuse(feats, w, len(cand)).tolist()))
 
 
 def _weights(weights: dict | None) -> dict:

@@ -139,6 +139,21 @@ def features(index, text: str, C: int, weights: dict[str, float], allowed: set[i
     return cand, out
 
 
+def fuse(feats: dict[str, np.ndarray], weights: dict[str, float], n: int) -> np.ndarray:
+    """The weighted sum of the z-normalised scores `features` returned (n candidates)."""
+    fused = np.zeros(n)
+    for m, z in feats.items():
+        fused += weights.get(m, 0) * z
+    return fused
+
+
+def _best(cand: np.ndarray, fused: np.ndarray, feats: dict[str, np.ndarray], k: int,
+          offset: float = 0.0) -> list[tuple[int, float, dict]]:
+    """The k best candidates as (clause id, score, per-method z-scores)."""
+    return [(int(cand[i]), float(fused[i]) + offset, {m: round(float(z[i]), 3) for m, z in feats.items()})
+            for i in np.argsort(-fused)[:k]]
+
+
 def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | None = None,
          weights: dict | None = None, candidates: int | None = None, query_vector: np.ndarray | None = None,
          boost_docs: bool = True) -> tuple[list[tuple[int, float, dict]], Query]:
@@ -162,11 +177,7 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     cand, feats = features(index, q.text, C, w, query_vector=query_vector, mask=mask, state=st)
     if not len(cand):
         return [], q
-    fused = np.zeros(len(cand))
-    for m, z in feats.items():
-        fused += w.get(m, 0) * z
-    ranked = [(int(cand[i]), float(fused[i]), {m: round(float(z[i]), 3) for m, z in feats.items()})
-              for i in np.argsort(-fused)[:k]]
+    ranked = _best(cand, fuse(feats, w, len(cand)), feats, k)
     if q.doc_ids and boost_docs and (not filters or not filters.get("doc")):
         ranked = _named_documents_first(index, st, q, ranked, k, C, w, query_vector, mask)
     return ranked, q
@@ -188,11 +199,8 @@ def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, mask):
     else:
         cand, feats = features(index, q.rest, C, w, query_vector=None if q.rest != q.text else query_vector,
                                mask=named, state=st)
-        fused = np.zeros(len(cand))
-        for m, z in feats.items():
-            fused += w.get(m, 0) * z
-        first = [(int(cand[i]), float(fused[i]) + 10.0, {m: round(float(z[i]), 3) for m, z in feats.items()})
-                 for i in np.argsort(-fused)[:k]]
+        # the offset only keeps the displayed scores of the named documents above the others
+        first = _best(cand, fuse(feats, w, len(cand)), feats, k, offset=10.0)
     seen = {c for c, _, _ in first}
     return (first + [r for r in ranked if r[0] not in seen])[:k]
 

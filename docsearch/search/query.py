@@ -79,8 +79,8 @@ class Aliases:
                 found = self.implementers[_norm_number(r.number)]  # "chương trình thực hiện NQ 57": what carries it out
             elif r.number and _norm_number(r.number) in self.by_number:
                 found = [self.by_number[_norm_number(r.number)]]
-            elif r.number and _short(r.number) in self.by_short:
-                found = self.by_short[_short(r.number)]
+            elif r.number and (short := _short(r.number)) in self.by_short:
+                found = self.by_short[short]
             elif r.title:
                 found = [doc for doc, year in self.by_title.get(match_form(r.title), []) if not r.year or year == r.year]
             if found:

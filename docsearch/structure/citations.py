@@ -7,6 +7,7 @@ same reader gives every reference of every indexed document the clause it points
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 
 from docsearch.ingest.normalize import fold
@@ -119,7 +120,7 @@ def cited_clauses(text: str, docs: list[dict]) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))
 
 
-def nearest_existing(address: str, existing: set[str]) -> str | None:
+def nearest_existing(address: str, existing: Container[str]) -> str | None:
     """The cited address, or its nearest ancestor that exists ("III.2.b" → "III.2" when III.2 has no points)."""
     parts = address.split(".")
     while parts:
