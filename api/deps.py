@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hmac
 import threading
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException
 
 from docsearch.config import Settings, get_settings
+from docsearch.errors import IndexBusyError
 from docsearch.index import Index
 
 _lock = threading.Lock()
@@ -43,32 +45,21 @@ _write_lock = threading.Lock()
 
 
 class writer:
-    """A writable index for one request (one writer at a time; readers keep going)."""
+    """A writable index for one request: one writer at a time in this process, and the index's own write lock
+    against other processes (both waited for at most DOCSEARCH_API_LOCK_TIMEOUT seconds, then 503)."""
 
     def __enter__(self) -> Index:
-        import fcntl
-
-        if not _write_lock.acquire(timeout=60):
-            raise HTTPException(503, "the index is busy with another write; try again shortly")
-        path = get_settings().index
-        path.mkdir(parents=True, exist_ok=True)
-        lock = open(path / "write.lock", "a+")
-        import time
-
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    lock.close()
-                    _write_lock.release()
-                    raise HTTPException(503, "another process is writing to the index; try again shortly") from None
-                time.sleep(0.2)
-        fcntl.flock(lock, fcntl.LOCK_UN)
-        lock.close()
-        self.index = Index(path, writable=True)
+        timeout = get_settings().api_lock_timeout
+        if not _write_lock.acquire(timeout=timeout):
+            raise HTTPException(503, "chỉ mục đang bận với một thao tác ghi khác; vui lòng thử lại sau")
+        try:
+            self.index = Index(get_settings().index, writable=True, lock_timeout=timeout)
+        except IndexBusyError:
+            _write_lock.release()
+            raise HTTPException(503, "một tiến trình khác đang ghi vào chỉ mục; vui lòng thử lại sau") from None
+        except BaseException:
+            _write_lock.release()
+            raise
         self.index.ensure_loaded()  # the published state: a commit then updates it in place
         return self.index
 
@@ -79,6 +70,13 @@ class writer:
             _write_lock.release()
 
 
+def get_writer() -> Iterator[Index]:
+    """Yield dependency: the writable index for a route whose whole body writes."""
+    with writer() as w:
+        yield w
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[Index, Depends(get_index)]
+WriterDep = Annotated[Index, Depends(get_writer)]
 WriteAccess = Annotated[None, Depends(require_api_key)]

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from common import SHARED, write_section
 
-from docsearch.index import Index, passage_text
-from docsearch.index.analysis import segments
+from docsearch.index import Index
 from docsearch.index.embedders import get_embedder
 from docsearch.pipeline import collect_files, ingest_files
 from docsearch.structure import parse_file
+from docsearch.structure.passages import passage_text
 from docsearch.tagging import Tagger, load_taxonomy
+from docsearch.text.analysis import segments
 
 
 class TimedTagger(Tagger):

@@ -23,7 +23,7 @@ from docsearch.evaluate.crossval import cross_validate, kfold, out_of_fold
 from docsearch.evaluate.retrieval import _read_jsonl, build_index
 from docsearch.ingest.normalize import fold
 from docsearch.search.hybrid import features
-from docsearch.search.query import restore_diacritics
+from docsearch.search.restoration import restore_diacritics
 
 ALQAC = SHARED / "eval" / "legal-retrieval" / "alqac2022"
 METHODS = ("words", "syllables", "folded", "words_seg", "dense", "dense_seg")

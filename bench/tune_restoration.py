@@ -16,7 +16,7 @@ from common import SHARED
 from docsearch.evaluate import retrieval as retrieval_eval
 from docsearch.evaluate.crossval import kfold
 from docsearch.ingest.normalize import fold
-from docsearch.search.query import RestoreParams, restore_diacritics
+from docsearch.search.restoration import RestoreParams, restore_diacritics
 
 ALQAC = SHARED / "eval" / "legal-retrieval" / "alqac2022"
 GRID = {"dict_unigram": [2.0, 10.0, 30.0, 100.0], "dict_pair": [0.3, 1.0, 5.0], "pair_weight": [2.5, 4.0, 6.0]}

@@ -263,8 +263,8 @@ def cmd_tag(args) -> int:
     if args.text is not None:
         _print_tags(tagger.tag_text(args.text), args.json)
         return 0
-    from docsearch.index import passage_text
     from docsearch.structure import parse_file
+    from docsearch.structure.passages import passage_text
 
     doc = parse_file(args.file)
     by_address = {c.address: c for c in doc.clauses}

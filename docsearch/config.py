@@ -37,7 +37,9 @@ class Settings(BaseSettings):
     ann_threshold: int = 50_000  # vectors; past this the dense index switches from exact search to `ann_kind`
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
     ivf_nprobe: int | None = None  # default: max(64, lists / 16)
+    lock_timeout: float = Field(default=600.0, description="seconds a writer waits for another writer's lock")
     # API
+    api_lock_timeout: float = Field(default=60.0, description="seconds an API write waits for the write lock")
     api_key: str | None = Field(default=None, description="X-API-Key for write endpoints; unset = read-only API")
     cors_origins: str = ""
     max_upload_mb: int = 50

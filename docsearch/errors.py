@@ -22,3 +22,7 @@ class IndexMismatchError(DocsearchError):
 
 class NotFoundError(DocsearchError):
     """A document, clause or link does not exist."""
+
+
+class IndexBusyError(DocsearchError):
+    """Another process holds the index's write lock longer than the caller is willing to wait."""

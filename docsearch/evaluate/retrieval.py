@@ -54,7 +54,7 @@ def run(passages: str | Path, queries: str | Path, modes: list[str], k: int = 10
     qs = _read_jsonl(queries)
     texts = [q.get("question") or q.get("text") for q in qs]
     if fold_queries:
-        from docsearch.search.query import restore_diacritics
+        from docsearch.search.restoration import restore_diacritics
 
         ix.ensure_loaded()
         texts = [fold(t) for t in texts]

@@ -39,8 +39,8 @@ def find_clause(doc: Document, locator: str | None, text: str) -> Clause | None:
 
 def label_inputs(labels: list[dict], docs_dir: Path | None) -> list[tuple[str, str, str]]:
     """(text, context, passage text to embed) for each label."""
-    from docsearch.index import clause_context, passage_text
     from docsearch.structure import parse_file
+    from docsearch.structure.passages import clause_context, passage_text
 
     cache: dict[str, Document | None] = {}
     out = []

@@ -10,6 +10,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -61,13 +62,13 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=60, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA busy_timeout=60000")
+        self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=60, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=60000")
         self.lock = threading.RLock()
         with self.lock:
-            self.db.executescript(_SCHEMA)
+            self._db.executescript(_SCHEMA)
             if self.get_meta("schema_version") is None:
                 self.set_meta("schema_version", str(SCHEMA_VERSION))
                 self.set_meta("generation", "0")
@@ -76,37 +77,45 @@ class Store:
             else:
                 self._migrate(int(self.get_meta("schema_version") or 1))
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error), serialised within the
+        process; SQLite serialises it against other processes."""
+        with self.lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
     def _migrate(self, version: int) -> None:
         for v in range(version + 1, SCHEMA_VERSION + 1):
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with self.transaction():
                 if int(self.get_meta("schema_version") or 1) < v:  # another process may have migrated meanwhile
                     for statement in _MIGRATIONS.get(v, []):
-                        self.db.execute(statement)
+                        self._db.execute(statement)
                     self.set_meta("schema_version", str(v))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
 
     # -- meta ------------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
 
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
 
     # -- documents ---------------------------------------------------------------------------------------
     def content_hash(self, doc_id: str) -> str | None:
-        row = self.db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
+        row = self._db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
     def doc_id_by_source(self, source: str) -> str | None:
-        row = self.db.execute("SELECT id FROM documents WHERE source=?", (source,)).fetchone()
+        row = self._db.execute("SELECT id FROM documents WHERE source=?", (source,)).fetchone()
         return row[0] if row else None
 
     def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray,
@@ -115,104 +124,91 @@ class Store:
         """Replace a document in one transaction. Returns (removed clause ids, new clause ids, removed segment ids,
         new segment ids)."""
         m = doc.metadata
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                removed = [r[0] for r in self.db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc.id,))]
-                seg_removed = self._segment_ids(doc.id)
-                self._delete(doc.id)
-                new_segs: list[int] = []
-                self.db.execute(
-                    "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (doc.id, doc.source, m.number, m.type, m.issuer, m.date, m.year, m.title, m.signer, m.place,
-                     doc.content_hash, json.dumps(doc.warnings, ensure_ascii=False),
-                     json.dumps([asdict(t) for t in doc.tags], ensure_ascii=False),
-                     datetime.now(timezone.utc).isoformat(timespec="seconds")),
+        with self.transaction():
+            removed = [r[0] for r in self._db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc.id,))]
+            seg_removed = self._segment_ids(doc.id)
+            self._delete(doc.id)
+            new_segs: list[int] = []
+            self._db.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.id, doc.source, m.number, m.type, m.issuer, m.date, m.year, m.title, m.signer, m.place,
+                 doc.content_hash, json.dumps(doc.warnings, ensure_ascii=False),
+                 json.dumps([asdict(t) for t in doc.tags], ensure_ascii=False),
+                 datetime.now(timezone.utc).isoformat(timespec="seconds")),
+            )
+            new_ids = []
+            for i, (c, tok) in enumerate(zip(doc.clauses, tokens)):
+                cur = self._db.execute(
+                    "INSERT INTO clauses (doc_id, ord, address, label, level, heading, text, breadcrumb, parent,"
+                    " page, kind, fields, tok_words, tok_syl, vec) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc.id, i, c.address, c.label, c.level, c.heading, c.text, c.breadcrumb, c.parent, c.page,
+                     c.kind, json.dumps(c.fields, ensure_ascii=False), " ".join(tok["words"]),
+                     " ".join(tok["syllables"]), np.asarray(vectors[i], dtype=np.float32).tobytes()),
                 )
-                new_ids = []
-                for i, (c, tok) in enumerate(zip(doc.clauses, tokens)):
-                    cur = self.db.execute(
-                        "INSERT INTO clauses (doc_id, ord, address, label, level, heading, text, breadcrumb, parent,"
-                        " page, kind, fields, tok_words, tok_syl, vec) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (doc.id, i, c.address, c.label, c.level, c.heading, c.text, c.breadcrumb, c.parent, c.page,
-                         c.kind, json.dumps(c.fields, ensure_ascii=False), " ".join(tok["words"]),
-                         " ".join(tok["syllables"]), np.asarray(vectors[i], dtype=np.float32).tobytes()),
-                    )
-                    cid = int(cur.lastrowid)
-                    new_ids.append(cid)
-                    for seg_tokens, seg_vec in (segments[i] if segments else []):
-                        cur = self.db.execute("INSERT INTO segments (clause_id, tok_words, vec) VALUES (?,?,?)",
-                                              (cid, " ".join(seg_tokens), np.asarray(seg_vec, np.float32).tobytes()))
-                        new_segs.append(int(cur.lastrowid))
-                    for t in c.tags:
-                        self.db.execute("INSERT INTO tags VALUES (?,?,?,?)",
-                                        (cid, t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
-                for r in doc.references:
-                    self.db.execute("INSERT INTO refs (doc_id, clause, number, doc_type, title, year, date, relation,"
-                                    " text, address) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                    (doc.id, r.clause, r.number, r.doc_type, r.title, r.year, r.date, r.relation, r.text,
-                                     r.address))
-                self.set_meta("generation", str(self.generation() + 1))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+                cid = int(cur.lastrowid)
+                new_ids.append(cid)
+                for seg_tokens, seg_vec in (segments[i] if segments else []):
+                    cur = self._db.execute("INSERT INTO segments (clause_id, tok_words, vec) VALUES (?,?,?)",
+                                          (cid, " ".join(seg_tokens), np.asarray(seg_vec, np.float32).tobytes()))
+                    new_segs.append(int(cur.lastrowid))
+                for t in c.tags:
+                    self._db.execute("INSERT INTO tags VALUES (?,?,?,?)",
+                                    (cid, t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
+            for r in doc.references:
+                self._db.execute("INSERT INTO refs (doc_id, clause, number, doc_type, title, year, date, relation,"
+                                " text, address) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                                (doc.id, r.clause, r.number, r.doc_type, r.title, r.year, r.date, r.relation, r.text,
+                                 r.address))
+            self.set_meta("generation", str(self.generation() + 1))
         return removed, new_ids, seg_removed, new_segs
 
     def _segment_ids(self, doc_id: str) -> list[int]:
-        return [r[0] for r in self.db.execute(
+        return [r[0] for r in self._db.execute(
             "SELECT s.id FROM segments s JOIN clauses c ON c.id = s.clause_id WHERE c.doc_id=?", (doc_id,))]
 
     def _delete(self, doc_id: str) -> None:
-        self.db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
-        self.db.execute("DELETE FROM segments WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
-        self.db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
-        self.db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
-        self.db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+        self._db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+        self._db.execute("DELETE FROM segments WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+        self._db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
+        self._db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        self._db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
     def remove_document(self, doc_id: str) -> tuple[list[int], list[int]]:
         """Remove a document, its clauses, segments, tags, references and links in one transaction. Returns
         (removed clause ids, removed segment ids)."""
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                removed = [r[0] for r in self.db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc_id,))]
-                seg_removed = self._segment_ids(doc_id)
-                if not removed and not self.db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
-                    self.db.execute("ROLLBACK")
-                    return [], []
-                self._delete(doc_id)
-                self.db.execute("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
-                self.set_meta("generation", str(self.generation() + 1))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        with self.transaction():
+            removed = [r[0] for r in self._db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc_id,))]
+            seg_removed = self._segment_ids(doc_id)
+            if not removed and not self._db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
+                return [], []
+            self._delete(doc_id)
+            self._db.execute("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
+            self.set_meta("generation", str(self.generation() + 1))
         return removed, seg_removed
 
     def documents(self) -> list[dict]:
         cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "signer", "place",
                 "content_hash", "warnings", "topics", "added"]
         out = []
-        for row in self.db.execute(f"SELECT {', '.join(cols)} FROM documents ORDER BY date DESC, id"):
+        for row in self._db.execute(f"SELECT {', '.join(cols)} FROM documents ORDER BY date DESC, id"):
             d = dict(zip(cols, row))
             d["warnings"] = json.loads(d["warnings"] or "[]")
             d["topics"] = json.loads(d["topics"] or "[]")
-            d["clauses"] = self.db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (d["id"],)).fetchone()[0]
+            d["clauses"] = self._db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (d["id"],)).fetchone()[0]
             out.append(d)
         return out
 
     def clause_count(self, doc_id: str) -> int:
-        return self.db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (doc_id,)).fetchone()[0]
+        return self._db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (doc_id,)).fetchone()[0]
 
     def document_info(self, doc_id: str) -> dict | None:
         """A document's metadata row (no clauses)."""
         cols = ["id", "source", "number", "type", "issuer", "date", "year", "title"]
-        row = self.db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id=?", (doc_id,)).fetchone()
+        row = self._db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id=?", (doc_id,)).fetchone()
         return dict(zip(cols, row)) if row else None
 
     def document(self, doc_id: str) -> Document | None:
-        row = self.db.execute(
+        row = self._db.execute(
             "SELECT id, source, number, type, issuer, date, title, signer, place, content_hash, warnings, topics"
             " FROM documents WHERE id=?", (doc_id,)).fetchone()
         if not row:
@@ -222,7 +218,7 @@ class Store:
                        warnings=json.loads(row[10] or "[]"),
                        tags=[Tag(**t) for t in json.loads(row[11] or "[]")])
         ids = []
-        for r in self.db.execute(
+        for r in self._db.execute(
             "SELECT id, address, label, level, heading, text, breadcrumb, parent, page, kind, fields FROM clauses"
             " WHERE doc_id=? ORDER BY ord", (doc_id,)):
             ids.append(r[0])
@@ -240,12 +236,12 @@ class Store:
                + (" AND clause=?" if clause is not None else ""))
         return [Reference(clause=r[0], number=r[1], doc_type=r[2], title=r[3], year=r[4], date=r[5], relation=r[6],
                           text=r[7], address=r[8])
-                for r in self.db.execute(sql, (doc_id, clause) if clause is not None else (doc_id,))]
+                for r in self._db.execute(sql, (doc_id, clause) if clause is not None else (doc_id,))]
 
     def implementers(self) -> dict[str, list[str]]:
         """số ký hiệu → the documents that say they implement it."""
         out: dict[str, list[str]] = {}
-        for number, doc_id in self.db.execute(
+        for number, doc_id in self._db.execute(
                 "SELECT DISTINCT number, doc_id FROM refs WHERE relation='implements' AND number IS NOT NULL ORDER BY doc_id"):
             out.setdefault(number, []).append(doc_id)
         return out
@@ -256,7 +252,7 @@ class Store:
         for col, val in (("number", number), ("title", title)):
             if not val:
                 continue
-            out += [dict(zip(("doc_id", "number", "title", "clause", "relation", "address"), r)) for r in self.db.execute(
+            out += [dict(zip(("doc_id", "number", "title", "clause", "relation", "address"), r)) for r in self._db.execute(
                 f"SELECT doc_id, number, title, clause, relation, address FROM refs WHERE {col}=? AND doc_id<>?",
                 (val, exclude_doc))]
         return out
@@ -266,7 +262,7 @@ class Store:
         out: dict[int, list[Tag]] = {}
         for i in range(0, len(ids), 900):
             chunk = ids[i:i + 900]
-            for cid, topic, score, ev in self.db.execute(
+            for cid, topic, score, ev in self._db.execute(
                 f"SELECT clause_id, topic, score, evidence FROM tags WHERE clause_id IN ({','.join('?' * len(chunk))})"
                 " ORDER BY score DESC", chunk):
                 out.setdefault(cid, []).append(Tag(topic=topic, score=score, evidence=json.loads(ev or "[]")))
@@ -277,7 +273,7 @@ class Store:
         cols = ["id", "doc_id", "address", "label", "level", "heading", "text", "breadcrumb", "parent", "page", "kind", "fields"]
         for i in range(0, len(ids), 900):
             chunk = ids[i:i + 900]
-            for row in self.db.execute(
+            for row in self._db.execute(
                 f"SELECT {', '.join('c.' + c for c in cols)}, d.number, d.type, d.title, d.issuer, d.date FROM clauses c"
                 f" JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(chunk))})", chunk):
                 d = dict(zip(cols + ["doc_number", "doc_type", "doc_title", "doc_issuer", "doc_date"], row))
@@ -286,81 +282,60 @@ class Store:
         return out
 
     def clause_id(self, doc_id: str, address: str) -> int | None:
-        row = self.db.execute("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
+        row = self._db.execute("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
         return row[0] if row else None
 
     def iter_segment_token_rows(self) -> Iterator[tuple[int, int, str]]:
-        yield from self.db.execute("SELECT id, clause_id, tok_words FROM segments ORDER BY id")
+        yield from self._db.execute("SELECT id, clause_id, tok_words FROM segments ORDER BY id")
 
     def vectors_of(self, table: str, ids: list[int] | None) -> np.ndarray:
         """Vectors of `clauses` or `segments` rows (all of them, in id order, when ids is None)."""
         assert table in ("clauses", "segments")
         if ids is None:
-            rows = self.db.execute(f"SELECT vec FROM {table} ORDER BY id")
+            rows = self._db.execute(f"SELECT vec FROM {table} ORDER BY id")
             blobs = [r[0] for r in rows]
         else:
             found: dict[int, bytes] = {}
             for i in range(0, len(ids), 900):
                 chunk = ids[i:i + 900]
-                for rid, vec in self.db.execute(f"SELECT id, vec FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                for rid, vec in self._db.execute(f"SELECT id, vec FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
                     found[rid] = vec
             blobs = [found[i] for i in ids]
         if not blobs:
             return np.zeros((0, 0), np.float32)
         return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1).copy()
 
-    def filter_ids(self, doc: list[str] | None = None, doc_type: str | None = None, issuer: str | None = None,
-                   year_from: int | None = None, year_to: int | None = None, topic: str | None = None,
-                   address_prefix: str | None = None) -> set[int] | None:
-        """Clause ids that pass the filters; None when no filter is set."""
-        where, args = [], []
+    def clause_ids_where(self, doc: list[str] | None = None, topic: str | None = None,
+                         address_prefix: str | None = None) -> set[int]:
+        """Ids of the clauses of the given documents (all when None) tagged with `topic` and under
+        `address_prefix` (the clause itself or below it)."""
+        where, args = ["1=1"], []
         if doc:
             where.append(f"c.doc_id IN ({','.join('?' * len(doc))})")
             args += list(doc)
-        if doc_type:
-            where.append("lower(d.type) = lower(?)")
-            args.append(doc_type)
-        if issuer:
-            where.append("lower(d.issuer) LIKE lower(?)")
-            args.append(f"%{issuer}%")
-        if year_from:
-            where.append("d.year >= ?")
-            args.append(year_from)
-        if year_to:
-            where.append("d.year <= ?")
-            args.append(year_to)
         if address_prefix:
             where.append("(c.address = ? OR c.address LIKE ?)")
             args += [address_prefix, address_prefix + ".%"]
         if topic:
             where.append("c.id IN (SELECT clause_id FROM tags WHERE topic = ?)")
             args.append(topic)
-        if not where:
-            return None
-        q = "SELECT c.id FROM clauses c JOIN documents d ON d.id = c.doc_id WHERE " + " AND ".join(where)
-        return {r[0] for r in self.db.execute(q, args)}
+        return {r[0] for r in self._db.execute("SELECT c.id FROM clauses c WHERE " + " AND ".join(where), args)}
 
     # -- topics ----------------------------------------------------------------------------------------------
     def replace_tags(self, doc_id: str, clause_tags: dict[str, list[Tag]], doc_tags: list[Tag]) -> None:
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                ids = dict(self.db.execute("SELECT address, id FROM clauses WHERE doc_id=?", (doc_id,)).fetchall())
-                self.db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
-                for address, tags in clause_tags.items():
-                    for t in tags:
-                        self.db.execute("INSERT INTO tags VALUES (?,?,?,?)",
-                                        (ids[address], t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
-                self.db.execute("UPDATE documents SET topics=? WHERE id=?",
-                                (json.dumps([asdict(t) for t in doc_tags], ensure_ascii=False), doc_id))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        with self.transaction():
+            ids = dict(self._db.execute("SELECT address, id FROM clauses WHERE doc_id=?", (doc_id,)).fetchall())
+            self._db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+            for address, tags in clause_tags.items():
+                for t in tags:
+                    self._db.execute("INSERT INTO tags VALUES (?,?,?,?)",
+                                     (ids[address], t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
+            self._db.execute("UPDATE documents SET topics=? WHERE id=?",
+                             (json.dumps([asdict(t) for t in doc_tags], ensure_ascii=False), doc_id))
 
     def topic_counts(self) -> dict[str, tuple[int, int]]:
         """topic -> (clauses, documents)."""
-        return {t: (c, d) for t, c, d in self.db.execute(
+        return {t: (c, d) for t, c, d in self._db.execute(
             "SELECT t.topic, COUNT(*), COUNT(DISTINCT c.doc_id) FROM tags t JOIN clauses c ON c.id = t.clause_id"
             " GROUP BY t.topic")}
 
@@ -368,16 +343,16 @@ class Store:
         q = ("SELECT t.clause_id, t.score FROM tags t JOIN clauses c ON c.id = t.clause_id WHERE t.topic=?"
              + (" AND c.doc_id=?" if doc else "") + " ORDER BY t.score DESC, t.clause_id LIMIT ?")
         args = [topic] + ([doc] if doc else []) + [limit]
-        return [(r[0], r[1]) for r in self.db.execute(q, args)]
+        return [(r[0], r[1]) for r in self._db.execute(q, args)]
 
     def clause_tree(self, doc_id: str) -> list[dict]:
         """Every clause of a document in reading order: id, address, parent, level, heading, text, breadcrumb, kind."""
         cols = ["id", "address", "parent", "level", "heading", "text", "breadcrumb", "kind"]
-        return [dict(zip(cols, r)) for r in self.db.execute(
+        return [dict(zip(cols, r)) for r in self._db.execute(
             f"SELECT {', '.join(cols)} FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,))]
 
     def clause_vectors(self, doc_id: str) -> np.ndarray:
-        rows = self.db.execute("SELECT vec FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
+        rows = self._db.execute("SELECT vec FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
         return np.vstack([np.frombuffer(r[0], np.float32) for r in rows]) if rows else np.zeros((0, 0), np.float32)
 
     # -- links -----------------------------------------------------------------------------------------------
@@ -386,45 +361,111 @@ class Store:
         rejected decisions already taken are kept."""
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         targets = sorted({target_doc} | {s.doc_id for tl in links for s in tl.suggestions if s.doc_id})
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                self.db.execute(f"DELETE FROM links WHERE task_doc=? AND status='suggested' AND target_doc IN "
-                                f"({','.join('?' * len(targets))})", (task_doc, *targets))
-                for tl in links:
-                    for rank, s in enumerate(tl.suggestions, start=1):
-                        self.db.execute(
-                            "INSERT OR IGNORE INTO links (task_doc, task_address, task_text, target_doc, clause_address,"
-                            " score, status, rank, updated) VALUES (?,?,?,?,?,?,?,?,?)",
-                            (task_doc, tl.task.address or tl.task.id, tl.task.text, s.doc_id or target_doc, s.address,
-                             s.score, "suggested", rank, now))
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
+        with self.transaction():
+            self._db.execute(f"DELETE FROM links WHERE task_doc=? AND status='suggested' AND target_doc IN "
+                             f"({','.join('?' * len(targets))})", (task_doc, *targets))
+            for tl in links:
+                for rank, s in enumerate(tl.suggestions, start=1):
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO links (task_doc, task_address, task_text, target_doc, clause_address,"
+                        " score, status, rank, updated) VALUES (?,?,?,?,?,?,?,?,?)",
+                        (task_doc, tl.task.address or tl.task.id, tl.task.text, s.doc_id or target_doc, s.address,
+                         s.score, "suggested", rank, now))
 
     def set_link_status(self, link_id: int, status: str) -> dict | None:
         with self.lock:
-            cur = self.db.execute("UPDATE links SET status=?, updated=? WHERE id=?",
+            cur = self._db.execute("UPDATE links SET status=?, updated=? WHERE id=?",
                                   (status, datetime.now(timezone.utc).isoformat(timespec="seconds"), link_id))
             if cur.rowcount == 0:
                 return None
         return self.link(link_id)
 
     def link(self, link_id: int) -> dict | None:
-        rows = self.links(where="id=?", args=(link_id,))
+        rows = self.links(link_id=link_id)
         return rows[0] if rows else None
 
-    def links(self, where: str = "1=1", args: tuple = ()) -> list[dict]:
-        cols = ["id", "task_doc", "task_address", "task_text", "target_doc", "clause_address", "score", "status", "rank", "updated"]
-        return [dict(zip(cols, r)) for r in self.db.execute(
-            f"SELECT {', '.join(cols)} FROM links WHERE {where} ORDER BY task_doc, id", args)]
+    def links(self, programme: str | None = None, target: str | None = None, status: str | None = None,
+              clause_address: str | None = None, link_id: int | None = None, decided: bool = False,
+              active: bool = False, counted: bool = False) -> list[dict]:
+        """Stored links, filtered: by programme (task document), target document, status, the target clause,
+        id; `decided`: confirmed or rejected only; `active`: not rejected; `counted`: the ones coverage counts
+        (confirmed, or the first suggestion of a task)."""
+        cols = ["id", "task_doc", "task_address", "task_text", "target_doc", "clause_address", "score", "status",
+                "rank", "updated"]
+        where, args = ["1=1"], []
+        for col, val in (("task_doc", programme), ("target_doc", target), ("status", status),
+                         ("clause_address", clause_address), ("id", link_id)):
+            if val is not None:
+                where.append(f"{col}=?")
+                args.append(val)
+        if decided:
+            where.append("status IN ('confirmed', 'rejected')")
+        if active:
+            where.append("status != 'rejected'")
+        if counted:
+            where.append("(status = 'confirmed' OR (status != 'rejected' AND rank = 1))")
+        return [dict(zip(cols, r)) for r in self._db.execute(
+            f"SELECT {', '.join(cols)} FROM links WHERE {' AND '.join(where)} ORDER BY task_doc, id", args)]
 
     def decisions(self, include_suggested: bool = False) -> list[dict]:
         """Every link a person decided (confirmed or rejected), or every stored link with include_suggested."""
-        if include_suggested:
-            return self.links()
-        return self.links(where="status IN ('confirmed', 'rejected')")
+        return self.links() if include_suggested else self.links(decided=True)
+
+    # -- what the derived indexes are built from -------------------------------------------------------------
+    def counts(self) -> tuple[int, int]:
+        """(documents, clauses)."""
+        return (self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
+                self._db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0])
+
+    def clause_ids(self) -> list[int]:
+        return [r[0] for r in self._db.execute("SELECT id FROM clauses ORDER BY id")]
+
+    def clause_documents(self) -> list[tuple[int, str]]:
+        """(clause id, document id) of every clause, in id order."""
+        return self._db.execute("SELECT id, doc_id FROM clauses ORDER BY id").fetchall()
+
+    def iter_clause_tokens(self, field: str) -> Iterator[str]:
+        """The analysed tokens of every clause in id order, one space-joined string each: field 'words' (word
+        segmentation) or 'syllables'."""
+        column = {"words": "tok_words", "syllables": "tok_syl"}[field]
+        for (tokens,) in self._db.execute(f"SELECT {column} FROM clauses ORDER BY id"):
+            yield tokens or ""
+
+    def set_content_hash(self, doc_id: str, content_hash: str) -> None:
+        with self.transaction():
+            self._db.execute("UPDATE documents SET content_hash=? WHERE id=?", (content_hash, doc_id))
+
+    def clause_rows_for_copy(self) -> list[dict]:
+        """Every clause with its document's type, tokens and vector (bulk copies: benchmarks, migration)."""
+        cols = ["address", "label", "level", "heading", "text", "breadcrumb", "parent", "kind", "tok_words", "tok_syl",
+                "vec", "doc_type"]
+        return [dict(zip(cols, r)) for r in self._db.execute(
+            "SELECT c.address, c.label, c.level, c.heading, c.text, c.breadcrumb, c.parent, c.kind, c.tok_words,"
+            " c.tok_syl, c.vec, d.type FROM clauses c JOIN documents d ON d.id = c.doc_id ORDER BY c.id")]
+
+    def bulk_load(self, documents: list[dict], clauses: list[dict], durable: bool = True) -> None:
+        """Insert many documents and their clauses (dicts with the columns' names; `vec` as float32 bytes or an
+        array) in one transaction, bumping the generation once. For bulk loads where the per-document
+        bookkeeping of put_document is not wanted; `durable=False` skips fsync (a benchmark's scratch index)."""
+        doc_cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "content_hash"]
+        cl_cols = ["doc_id", "ord", "address", "label", "level", "heading", "text", "breadcrumb", "parent", "page",
+                   "kind", "tok_words", "tok_syl"]
+        if not durable:
+            self._db.execute("PRAGMA synchronous=OFF")
+        try:
+            with self.transaction():
+                self._db.executemany(
+                    f"INSERT INTO documents ({', '.join(doc_cols)}, warnings, topics) VALUES "
+                    f"({','.join('?' * len(doc_cols))}, '[]', '[]')", [tuple(d.get(c) for c in doc_cols) for d in documents])
+                self._db.executemany(
+                    f"INSERT INTO clauses ({', '.join(cl_cols)}, fields, vec) VALUES ({','.join('?' * len(cl_cols))}, '{{}}', ?)",
+                    [tuple(c.get(k) for k in cl_cols) + (np.asarray(c["vec"], np.float32).tobytes()
+                                                         if not isinstance(c["vec"], bytes) else c["vec"],)
+                     for c in clauses])
+                self.set_meta("generation", str(self.generation() + 1))
+        finally:
+            if not durable:
+                self._db.execute("PRAGMA synchronous=FULL")
 
     # -- backup ------------------------------------------------------------------------------------------------
     def backup_to(self, dest: str | Path) -> None:
@@ -435,7 +476,7 @@ class Store:
         tmp.unlink(missing_ok=True)
         out = sqlite3.connect(str(tmp))
         try:
-            self.db.backup(out)
+            self._db.backup(out)
             out.commit()
         finally:
             out.close()
@@ -457,10 +498,10 @@ class Store:
             src_gen = int(row[0]) if row else 0
             with self.lock:
                 gen = max(self.generation(), src_gen) + 1
-                src_db.backup(self.db)
+                src_db.backup(self._db)
                 self.set_meta("generation", str(gen))
         finally:
             src_db.close()
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from docsearch.index.analysis import analyze
 from docsearch.search.query import Query, understand
 from docsearch.search.snippets import snippet
+from docsearch.text.analysis import analyze
 from docsearch.text.vocabulary import MARKS_RE as _MARKS_RE
 
 

@@ -6,7 +6,6 @@ each kill landed; the timeline is in the failure message."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import queue
 import random
@@ -18,6 +17,7 @@ import time
 from pathlib import Path
 
 from docsearch.index import Index
+from docsearch.index.generations import writer_active
 from docsearch.structure import parse_text
 from tests.conftest import ROOT, SAMPLES
 
@@ -155,10 +155,8 @@ def test_kill_nine_during_ingest_loses_nothing_committed(tmp_path):
         finally:
             reader.close()
         # 4. a new ingest completes: the lock is free (the kernel released it) and a write goes through
-        with open(tmp_path / "write.lock", "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if a dead writer still held it
-            fcntl.flock(fh, fcntl.LOCK_UN)
-        w = Index(tmp_path, writable=True)
+        assert not writer_active(tmp_path), "a dead writer still holds the lock"
+        w = Index(tmp_path, writable=True, lock_timeout=0)  # raises IndexBusyError if the lock were held
         extra = parse_text(template.replace("07/2025/QĐ-UBND", f"{90_000 + trial}/2025/QĐ-UBND"), source=f"x{trial}.txt")
         assert w.add(extra)
         w.commit()

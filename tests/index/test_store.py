@@ -1,9 +1,9 @@
 import numpy as np
 
-from docsearch.index.analysis import analyze
 from docsearch.index.store import Store
 from docsearch.model import Tag
 from docsearch.structure import parse_file
+from docsearch.text.analysis import analyze
 from tests.conftest import SAMPLES
 
 

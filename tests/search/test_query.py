@@ -1,4 +1,5 @@
-from docsearch.search.query import resolve_aliases, restore_diacritics
+from docsearch.search.query import resolve_aliases
+from docsearch.search.restoration import restore_diacritics
 
 DOCS = [
     {"id": "06-NQ-TW", "number": "06-NQ/TW", "title": "Về quy hoạch, xây dựng, quản lý và phát triển bền vững đô thị", "year": 2022},

@@ -1,4 +1,4 @@
-from docsearch.index.analysis import analyze, expand_abbreviations, segments, syllables, words
+from docsearch.text.analysis import analyze, expand_abbreviations, segments, syllables, words
 
 
 def test_words_are_underthesea_compounds_lowercased():
