@@ -13,9 +13,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import IndexDep
 from api.routes import documents, links, search, topics
-from api.schemas import Health
+from docsearch import service
 from docsearch.config import get_settings
-from docsearch.errors import DocsearchError, NotFoundError
+from docsearch.errors import DocsearchError, IndexBusyError, IngestError, InvalidRequestError, NotFoundError
+from docsearch.views import Health
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("docsearch.api")
@@ -50,6 +51,18 @@ def create_app() -> FastAPI:
     async def not_found(_req: Request, exc: NotFoundError):
         return _error(404, "not_found", str(exc)[:500])
 
+    @app.exception_handler(IngestError)
+    async def unreadable(_req: Request, exc: IngestError):
+        return _error(422, "unreadable_file", f"{Path(exc.path).name}: {exc.reason}"[:500])
+
+    @app.exception_handler(InvalidRequestError)
+    async def invalid(_req: Request, exc: InvalidRequestError):
+        return _error(422, "invalid", str(exc)[:500])
+
+    @app.exception_handler(IndexBusyError)
+    async def busy(_req: Request, exc: IndexBusyError):
+        return _error(503, "busy", "chỉ mục đang bận với một thao tác ghi khác; vui lòng thử lại sau")
+
     @app.exception_handler(DocsearchError)
     async def ds_error(_req: Request, exc: DocsearchError):
         return _error(400, "docsearch_error", str(exc).split(": ", 1)[-1][:500])
@@ -61,9 +74,7 @@ def create_app() -> FastAPI:
 
     @app.get("/health", response_model=Health, tags=["meta"])
     def health(index: IndexDep) -> Health:
-        n_docs = index.store.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        n_cl = index.store.db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
-        return Health(status="ok", documents=n_docs, clauses=n_cl, embedder=index.embedder.name)
+        return service.health(index)
 
     app.include_router(search.router)
     app.include_router(documents.router)

@@ -26,3 +26,7 @@ class NotFoundError(DocsearchError):
 
 class IndexBusyError(DocsearchError):
     """Another process holds the index's write lock longer than the caller is willing to wait."""
+
+
+class InvalidRequestError(DocsearchError):
+    """A request the service cannot carry out as asked (an empty query, an unknown status, no target chosen)."""

@@ -34,12 +34,26 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path], None] | None = None,
-                 commit_every: int = 0) -> IngestReport:
+def ingest_one(index, path: Path, tagger=None, source: str | None = None) -> tuple[bool, object]:
+    """Parse one file and index it; (added, document). The same file re-ingested under a new number replaces its
+    old entry. Raises IngestError with the reason when the file cannot be read."""
     from docsearch.config import get_settings
     from docsearch.structure import parse_file
 
     s = get_settings()
+    doc = parse_file(str(path), max_bytes=s.max_file_bytes, ocr_lang=s.ocr_lang)
+    if source is not None:
+        doc.source = source
+    old = index.store.doc_id_by_source(doc.source)
+    if old and old != doc.id:
+        index.remove(old)
+    return index.add(doc, tagger=tagger), doc
+
+
+def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path], None] | None = None,
+                 commit_every: int = 0) -> IngestReport:
+    """Ingest a batch: every file is tried, a bad one is reported with its reason, the rest are indexed and
+    published at the end (and every `commit_every` files)."""
     report = IngestReport()
     if index.store.generation() > 0:
         index.ensure_loaded()  # so that commits update the vectors in place instead of rebuilding them
@@ -48,12 +62,8 @@ def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path
         if progress:
             progress(f)
         try:
-            doc = parse_file(str(f), max_bytes=s.max_file_bytes, ocr_lang=s.ocr_lang)
-            # the same file re-ingested under a new number replaces its old entry
-            old = index.store.doc_id_by_source(doc.source)
-            if old and old != doc.id:
-                index.remove(old)
-            if index.add(doc, tagger=tagger):
+            added, doc = ingest_one(index, f, tagger=tagger)
+            if added:
                 report.added.append(str(f))
                 report.clauses += len(doc.clauses)
             else:

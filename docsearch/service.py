@@ -1,16 +1,61 @@
-"""The jobs staff ask for, in one place: the CLI commands and the API routes are thin adapters over these
-functions, so the two cannot disagree (which targets a programme is linked to, whether it is indexed first, how
-suggestions are stored, which clauses count for coverage)."""
+"""The jobs staff ask for, in one place: ingest, parse, tag, search, documents and clauses, topics, linking,
+coverage, export, decisions. The CLI commands and the API routes are adapters of a few lines over these functions
+(and both print or send the same `docsearch.views` models), so the two cannot disagree: which targets a programme
+is linked to and whether it is indexed first, how an upload is read (size limit, OCR language, a re-numbered file
+replacing its old entry), which clauses count for coverage, what an export contains.
+
+Every function takes the index it works on; the ones that write need a writable one (`Index(..., writable=True)`).
+Errors are DocsearchError subclasses with a message a person can read: NotFoundError (404 in the API),
+InvalidRequestError (422), IngestError (the file and the reason)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-from docsearch.errors import DocsearchError, NotFoundError
+from docsearch.config import get_settings
+from docsearch.errors import IngestError, InvalidRequestError, NotFoundError
+from docsearch.index import Index
+from docsearch.index.cache import EmbeddingCache
+from docsearch.ingest.normalize import fold, match_form
+from docsearch.linking.coverage import CoverageRow, coverage
+from docsearch.linking.export import rows_for, to_csv, to_xlsx
 from docsearch.linking.link import TaskLinks, find_targets, link_tasks
 from docsearch.linking.tasks import Task, programme_tasks
-from docsearch.model import Document
+from docsearch.model import Document, Reference, Tag
+from docsearch.pipeline import IngestReport, collect_files, ingest_files, ingest_one
+from docsearch.structure import parse_file
+from docsearch.structure.citations import nearest_existing
+from docsearch.structure.passages import passages
+from docsearch.tagging import Tagger, get_tagger, load_taxonomy
 from docsearch.text.vocabulary import TASK_SECTION_RE
+from docsearch.views import (
+    ClauseDetail,
+    ClauseOut,
+    CoverageOut,
+    CoverageRowOut,
+    DecisionOut,
+    DocumentOut,
+    DocumentSummary,
+    Health,
+    HitOut,
+    IncomingReference,
+    IngestOut,
+    LinkedTask,
+    LinkRecord,
+    LinkResponse,
+    ReferenceOut,
+    SearchOut,
+    SuggestionOut,
+    TagOut,
+    TaskOut,
+    TopicClause,
+    TopicOut,
+)
+
+STATUSES = ("suggested", "confirmed", "rejected")
 
 
 @dataclass
@@ -30,84 +75,125 @@ class TaskInput:
     group_heading: str = ""
 
 
-def _check_targets(index, targets: list[str]) -> None:
-    for t in targets:
-        if index.store.document_info(t) is None:
-            raise NotFoundError(f"no document '{t}' in the index (docsearch list shows the ids)")
+# -- ingest, parse, tag --------------------------------------------------------------------------------------
+def tagger_for(index: Index) -> Tagger:
+    """The topic tagger, sharing the index's embedder and embedding cache."""
+    return get_tagger(embedder=index.embedder, cache=index.cache)
 
 
-def programme_targets(index, programme: Document, targets: list[str] | None) -> list[str]:
-    """The given targets, else the indexed documents the programme says it implements."""
-    if targets:
-        _check_targets(index, targets)
-        return list(dict.fromkeys(targets))
-    found = find_targets(index, programme)
-    if found:
-        return found
-    implements = [r.number for r in programme.references if r.relation == "implements" and r.number]
-    if implements:
-        raise DocsearchError(f"the programme implements {', '.join(implements)}, which is not in the index; "
-                             "ingest it first, or choose the target")
-    raise DocsearchError("the programme names no document it implements; choose the target")
+def ingest_paths(index: Index, paths: Iterable[str | Path], tags: bool = True,
+                 progress: Callable[[Path], None] | None = None) -> IngestReport:
+    """Ingest files and folders (a batch: one bad file is reported and the rest go on). `index` writable."""
+    files = collect_files(paths)
+    if not files:
+        raise InvalidRequestError("không tìm thấy tệp PDF, DOCX, HTML hay văn bản nào trong "
+                                  + ", ".join(str(p) for p in paths))
+    return ingest_files(index, files, tagger=tagger_for(index) if tags else None, progress=progress)
 
 
-def link_programme(index, programme: Document, targets: list[str] | None = None, top: int = 5,
-                   tagger=None) -> LinkResult:
-    """Index the programme (so its tasks can be read and searched beside the resolution), find its targets, link
-    every task and store the suggestions (decisions already taken are kept). `index` must be writable."""
-    if index.add(programme, tagger=tagger):
+def ingest_upload(index: Index, path: Path, name: str) -> IngestOut:
+    """Ingest one uploaded file (saved at `path`, named `name` by its sender) and publish it. `index` writable."""
+    try:
+        added, doc = ingest_one(index, path, tagger=tagger_for(index), source=name)
+    except IngestError as exc:  # the reason, under the name its sender knows the file by
+        raise IngestError(name, exc.reason) from None
+    if added:
         index.commit()
-    target_ids = programme_targets(index, programme, targets)
-    tasks = programme_tasks(programme)
-    if not tasks:
-        raise DocsearchError(f"{programme.source}: no tasks found (no nhiệm vụ / giải pháp part and no task table)")
-    links = link_tasks(index, tasks, target_ids, top=top)
-    index.store.save_suggestions(programme.id, target_ids[0], links)
-    return LinkResult(programme.id, target_ids, links)
+    return IngestOut(id=doc.id, added=added, clauses=len(doc.clauses), warnings=doc.warnings)
 
 
-def list_tasks(items: list[TaskInput]) -> list[Task]:
-    """Tasks of a plain list: numbered by position for display, grouped only as the client says."""
-    out = []
-    for i, item in enumerate(items):
-        text = item.text.strip()[:5000]
-        if text:
-            out.append(Task(id=str(i + 1), text=text, address=None, group=(item.group or None),
-                            group_heading=item.group_heading))
-    return out
+def parse(path: str | Path) -> Document:
+    """Read one file into a document (metadata, clause tree, references) with the configured limits."""
+    s = get_settings()
+    return parse_file(str(path), max_bytes=s.max_file_bytes, ocr_lang=s.ocr_lang)
 
 
-def link_task_list(index, items: list[TaskInput], targets: list[str], top: int = 5) -> LinkResult:
-    """Link a plain list of tasks (typed or pasted by staff) to the target documents and store the suggestions
-    under an id made from the texts. `index` must be writable."""
-    import hashlib
-
-    _check_targets(index, targets)
-    tasks = list_tasks(items)
-    if not tasks:
-        raise DocsearchError("no task text given")
-    programme = "danh-sach-" + hashlib.sha1("\n".join(t.text for t in tasks).encode()).hexdigest()[:10]
-    links = link_tasks(index, tasks, targets, top=top)
-    index.store.save_suggestions(programme, targets[0], links)
-    return LinkResult(programme, list(targets), links)
+def standalone_tagger() -> Tagger:
+    """A tagger without an index (docsearch tag): its embeddings cached in the shared cache file."""
+    default = Path.home() / ".cache" / "docsearch" / "embeddings.sqlite"
+    return get_tagger(cache=EmbeddingCache(get_settings().cache_path(default)))
 
 
-def task_leaves(rows) -> list:
-    """The coverage rows that count: leaves of the resolution's nhiệm vụ / giải pháp sections."""
-    from docsearch.ingest.normalize import fold
-
-    sections = {r.address for r in rows if "." not in r.address and TASK_SECTION_RE.search(fold(r.heading.lower()))}
-    parents = {r.address.rsplit(".", 1)[0] for r in rows if "." in r.address}
-    return [r for r in rows if r.address.split(".")[0] in sections and r.address not in parents
-            and r.address not in sections]
+def tag_text(text: str, tagger: Tagger | None = None) -> list[Tag]:
+    return (tagger or standalone_tagger()).tag_text(text)
 
 
-def reference_targets(index, refs) -> list[tuple[str | None, int | None]]:
+def tag_document(doc: Document, tagger: Tagger | None = None) -> Document:
+    """Tag a parsed document (its clauses and the document) in place, without indexing it."""
+    tagger = tagger or standalone_tagger()
+    vectors = tagger.cache.embed(tagger.embedder, passages(doc), "passage")
+    tagger.tag_document(doc, vectors=vectors)
+    return doc
+
+
+# -- search ----------------------------------------------------------------------------------------------------
+def search(index: Index, query: str, k: int = 10, mode: str = "hybrid", doc: list[str] | None = None,
+           doc_type: str | None = None, issuer: str | None = None, year_from: int | None = None,
+           year_to: int | None = None, topic: str | None = None, address: str | None = None) -> SearchOut:
+    s = get_settings()
+    if not query.strip():
+        raise InvalidRequestError("câu truy vấn trống")
+    if len(query) > s.max_query_chars:
+        raise InvalidRequestError(f"câu truy vấn dài quá {s.max_query_chars} ký tự")
+    if not 1 <= k <= s.max_k:
+        raise InvalidRequestError(f"k phải từ 1 đến {s.max_k} (DOCSEARCH_MAX_K)")
+    if mode not in ("hybrid", "bm25", "dense"):
+        raise InvalidRequestError(f"chế độ tìm '{mode}' không có (hybrid, bm25, dense)")
+    hits = index.search(query, k=k, mode=mode, doc=doc, doc_type=doc_type, issuer=issuer, year_from=year_from,
+                        year_to=year_to, topic=topic, address_prefix=address)
+    return SearchOut(query=query, k=k, restored=hits.restored, hits=[
+        HitOut.model_validate({**asdict(h), "heading": h.heading[:300]}) for h in hits])
+
+
+# -- documents and clauses -----------------------------------------------------------------------------------
+def documents(index: Index) -> list[DocumentSummary]:
+    return [DocumentSummary.model_validate(d) for d in index.documents()]
+
+
+def _document_info(index: Index, doc_id: str) -> dict:
+    info = index.store.document_info(doc_id)
+    if info is None:
+        raise NotFoundError(f"không có văn bản '{doc_id}' trong chỉ mục (docsearch list cho biết các mã)")
+    return info
+
+
+def document(index: Index, doc_id: str) -> DocumentOut:
+    """A document with its clause tree, tags, the references it makes and the ones made to it."""
+    doc = index.store.document(doc_id)
+    if doc is None:
+        raise NotFoundError(f"không có văn bản '{doc_id}' trong chỉ mục (docsearch list cho biết các mã)")
+    ids = {c["address"]: c["id"] for c in index.store.clause_tree(doc_id)}
+    incoming = index.store.incoming_references(doc.metadata.number, doc.metadata.title, doc_id)
+    return DocumentOut(
+        id=doc.id, source=doc.source, metadata=asdict(doc.metadata), warnings=doc.warnings,
+        clauses=[ClauseOut.model_validate({**asdict(c), "id": ids.get(c.address),
+                                           "tags": [TagOut.model_validate(t) for t in c.tags]}) for c in doc.clauses],
+        references=references(index, doc.references),
+        referenced_by=[IncomingReference.model_validate(r) for r in incoming])
+
+
+def clause(index: Index, clause_id: int) -> ClauseDetail:
+    """One clause with its tags, the tasks linked to it, what it cites and what cites it."""
+    rows = index.store.clause_rows([clause_id])
+    if clause_id not in rows:
+        raise NotFoundError(f"không có điều khoản {clause_id}")
+    r = rows[clause_id]
+    tags = index.store.tags_for([clause_id]).get(clause_id, [])
+    linked = [LinkedTask(link_id=x["id"], task_doc=x["task_doc"], task_address=x["task_address"],
+                         task_text=x["task_text"], status=x["status"], score=x["score"])
+              for x in index.store.links(target=r["doc_id"], clause_address=r["address"], counted=True)]
+    info = index.store.document_info(r["doc_id"]) or {}
+    cited_by = [IncomingReference.model_validate(x) for x in
+                index.store.incoming_references(info.get("number"), info.get("title"), r["doc_id"])
+                if x["address"] and (x["address"] == r["address"] or x["address"].startswith(r["address"] + "."))]
+    return ClauseDetail.model_validate({
+        **r, "page": r["page"] or 1, "tags": [TagOut.model_validate(t) for t in tags], "linked_tasks": linked,
+        "references": references(index, index.store.references(r["doc_id"], r["address"])), "cited_by": cited_by})
+
+
+def reference_targets(index: Index, refs: list[Reference]) -> list[tuple[str | None, int | None]]:
     """For each reference: the indexed document it names (by số ký hiệu, or a law by its title) and the id of the
     clause it cites there, when both are indexed."""
-    from docsearch.ingest.normalize import match_form
-    from docsearch.structure.citations import nearest_existing
-
     by_number = {d["number"]: d["id"] for d in index.documents() if d.get("number")}
     by_title = {match_form(d["title"]): d["id"] for d in index.documents() if d.get("title")}
     clauses: dict[str, dict[str, int]] = {}  # target → address → clause id, read once per target
@@ -124,3 +210,198 @@ def reference_targets(index, refs) -> list[tuple[str | None, int | None]]:
             clause_id = clauses[target].get(found) if found else None
         out.append((target, clause_id))
     return out
+
+
+def references(index: Index, refs: list[Reference]) -> list[ReferenceOut]:
+    return [ReferenceOut.model_validate({**asdict(r), "target_id": target, "target_clause_id": clause_id})
+            for r, (target, clause_id) in zip(refs, reference_targets(index, refs))]
+
+
+def remove_document(index: Index, doc_id: str) -> None:
+    """Remove a document, its clauses and its links, and publish. `index` writable."""
+    if not index.remove(doc_id):
+        raise NotFoundError(f"không có văn bản '{doc_id}' trong chỉ mục")
+    index.commit()
+
+
+def health(index: Index) -> Health:
+    n_docs, n_clauses = index.store.counts()
+    return Health(status="ok", documents=n_docs, clauses=n_clauses, embedder=index.embedder.name)
+
+
+# -- topics ------------------------------------------------------------------------------------------------------
+def topics(index: Index) -> list[TopicOut]:
+    counts = index.store.topic_counts()
+    return [TopicOut(topic=t.id, name=t.name, clauses=counts.get(t.id, (0, 0))[0],
+                     documents=counts.get(t.id, (0, 0))[1]) for t in load_taxonomy(get_settings().taxonomy).topics]
+
+
+def topic_clauses(index: Index, topic: str, k: int = 50, doc: str | None = None) -> list[TopicClause]:
+    if load_taxonomy(get_settings().taxonomy).get(topic) is None:
+        raise NotFoundError(f"không có chủ đề '{topic}' (docsearch topics liệt kê các chủ đề)")
+    rows = index.store.topic_clauses(topic, limit=k, doc=doc)
+    info = index.store.clause_rows([c for c, _ in rows])
+    return [TopicClause(clause_id=c, score=s, doc_id=info[c]["doc_id"], address=info[c]["address"],
+                        breadcrumb=info[c]["breadcrumb"], heading=info[c]["heading"][:300])
+            for c, s in rows if c in info]
+
+
+def retag(index: Index) -> int:
+    """Tag every stored document again after the taxonomy was edited. `index` writable."""
+    return index.retag(tagger_for(index))
+
+
+# -- linking -----------------------------------------------------------------------------------------------------
+def _check_targets(index: Index, targets: list[str]) -> None:
+    for t in targets:
+        _document_info(index, t)
+
+
+def programme_targets(index: Index, programme: Document, targets: list[str] | None) -> list[str]:
+    """The given targets, else the indexed documents the programme says it implements."""
+    if targets:
+        _check_targets(index, targets)
+        return list(dict.fromkeys(targets))
+    found = find_targets(index, programme)
+    if found:
+        return found
+    implements = [r.number for r in programme.references if r.relation == "implements" and r.number]
+    if implements:
+        raise InvalidRequestError(f"chương trình thực hiện {', '.join(implements)}, văn bản này chưa có trong chỉ "
+                                  "mục; hãy nạp nó trước, hoặc chọn văn bản đích")
+    raise InvalidRequestError("chương trình không nêu văn bản nào mà nó thực hiện; hãy chọn văn bản đích")
+
+
+def link_programme(index: Index, programme: Document, targets: list[str] | None = None, top: int = 5,
+                   tagger: Tagger | None = None) -> LinkResult:
+    """Index the programme (so its tasks can be read and searched beside the resolution), find its targets, link
+    every task and store the suggestions (decisions already taken are kept). `index` must be writable."""
+    if index.add(programme, tagger=tagger if tagger is not None else tagger_for(index)):
+        index.commit()
+    target_ids = programme_targets(index, programme, targets)
+    tasks = programme_tasks(programme)
+    if not tasks:
+        raise InvalidRequestError(f"{programme.source}: không tìm thấy nhiệm vụ nào (không có phần nhiệm vụ / giải "
+                                  "pháp, không có bảng nhiệm vụ)")
+    links = link_tasks(index, tasks, target_ids, top=top)
+    index.store.save_suggestions(programme.id, target_ids[0], links)
+    return LinkResult(programme.id, target_ids, links)
+
+
+def link_programme_file(index: Index, path: str | Path, targets: list[str] | None = None, top: int = 5,
+                        name: str | None = None) -> LinkResponse:
+    """Read a programme file (named `name` by its sender, when uploaded) and link it: `link_programme`, as the
+    view the page and the CLI show."""
+    try:
+        doc = parse(path)
+    except IngestError as exc:
+        raise IngestError(name or str(path), exc.reason) from None
+    if name is not None:
+        doc.source = name
+    return link_view(index, link_programme(index, doc, targets, top=top))
+
+
+def list_tasks(items: list[TaskInput]) -> list[Task]:
+    """Tasks of a plain list: numbered by position for display, grouped only as the client says."""
+    out = []
+    for i, item in enumerate(items):
+        text = item.text.strip()[:5000]
+        if text:
+            out.append(Task(id=str(i + 1), text=text, address=None, group=(item.group or None),
+                            group_heading=item.group_heading))
+    return out
+
+
+def link_task_list(index: Index, items: list[TaskInput], targets: list[str], top: int = 5) -> LinkResult:
+    """Link a plain list of tasks (typed or pasted by staff) to the target documents and store the suggestions
+    under an id made from the texts. `index` must be writable."""
+    if not targets:
+        raise InvalidRequestError("chưa chọn văn bản đích")
+    _check_targets(index, targets)
+    tasks = list_tasks(items)
+    if not tasks:
+        raise InvalidRequestError("chưa có nhiệm vụ nào")
+    programme = "danh-sach-" + hashlib.sha1("\n".join(t.text for t in tasks).encode()).hexdigest()[:10]
+    links = link_tasks(index, tasks, targets, top=top)
+    index.store.save_suggestions(programme, targets[0], links)
+    return LinkResult(programme, list(targets), links)
+
+
+def link_view(index: Index, result: LinkResult) -> LinkResponse:
+    """The suggestions of a linking run with the stored link ids and statuses (a decision taken earlier shows)."""
+    stored = {}
+    for target in result.targets:
+        for r in index.store.links(programme=result.programme, target=target):
+            stored[(r["task_address"], target, r["clause_address"])] = r
+    tasks = []
+    for tl in result.links:
+        key = tl.task.address or tl.task.id
+        suggestions = []
+        for s in tl.suggestions:
+            row = stored.get((key, s.doc_id or result.targets[0], s.address), {})
+            suggestions.append(SuggestionOut.model_validate({
+                **asdict(s), "doc_id": s.doc_id or "", "link_id": row.get("id"),
+                "status": row.get("status", "suggested")}))
+        tasks.append(TaskOut(id=tl.task.id, address=tl.task.address, group=tl.task.group, text=tl.task.text,
+                             suggestions=suggestions))
+    return LinkResponse(programme=result.programme, target=result.targets[0], targets=result.targets, tasks=tasks)
+
+
+def set_link_status(index: Index, link_id: int, status: str) -> LinkRecord:
+    """Confirm or reject a suggested link (or set it back to suggested). `index` writable."""
+    if status not in STATUSES:
+        raise InvalidRequestError(f"trạng thái '{status}' không hợp lệ ({', '.join(STATUSES)})")
+    row = index.store.set_link_status(link_id, status)
+    if row is None:
+        raise NotFoundError(f"không có liên kết {link_id}")
+    return LinkRecord.model_validate(row)
+
+
+def links(index: Index, programme: str | None = None, target: str | None = None,
+          status: str | None = None) -> list[LinkRecord]:
+    if status is not None and status not in STATUSES:
+        raise InvalidRequestError(f"trạng thái '{status}' không hợp lệ ({', '.join(STATUSES)})")
+    return [LinkRecord.model_validate(r) for r in index.store.links(programme=programme, target=target, status=status)]
+
+
+def decisions(index: Index, include_suggested: bool = False) -> list[DecisionOut]:
+    """Every link a person decided (confirmed or rejected); every stored link with include_suggested."""
+    return [DecisionOut.model_validate(r) for r in index.store.decisions(include_suggested=include_suggested)]
+
+
+def task_leaves(rows: list[CoverageRow]) -> list[CoverageRow]:
+    """The coverage rows that count: leaves of the resolution's nhiệm vụ / giải pháp sections."""
+    sections = {r.address for r in rows if "." not in r.address and TASK_SECTION_RE.search(fold(r.heading.lower()))}
+    parents = {r.address.rsplit(".", 1)[0] for r in rows if "." in r.address}
+    return [r for r in rows if r.address.split(".")[0] in sections and r.address not in parents
+            and r.address not in sections]
+
+
+def coverage_of(index: Index, doc_id: str) -> CoverageOut:
+    """How many tasks (confirmed, or suggested first) fall under each clause of a resolution; which clauses of its
+    nhiệm vụ / giải pháp sections no task carries out."""
+    _document_info(index, doc_id)
+    rows = coverage(index.store.clause_tree(doc_id), index.store.links(target=doc_id, counted=True))
+    leaves = task_leaves(rows)
+    return CoverageOut(
+        doc_id=doc_id, uncovered=[r.address for r in leaves if r.total == 0],
+        most_covered=[r.address for r in sorted(leaves, key=lambda r: -r.total) if r.total > 0][:5],
+        rows=[CoverageRowOut(address=r.address, heading=r.heading[:300], level=r.level, confirmed=r.confirmed,
+                             suggested=r.suggested, tasks=r.tasks[:50]) for r in rows])
+
+
+def export_links(index: Index, fmt: str = "xlsx", programme: str | None = None, target: str | None = None) -> bytes:
+    """The task → clause table (every link not rejected) as XLSX or CSV, with each clause's breadcrumb."""
+    if fmt not in ("xlsx", "csv"):
+        raise InvalidRequestError(f"định dạng '{fmt}' không có (xlsx, csv)")
+    stored = index.store.links(programme=programme, target=target, active=True)
+    crumbs: dict[str, dict[str, str]] = {}
+    for r in stored:
+        if r["target_doc"] not in crumbs:
+            crumbs[r["target_doc"]] = {c["address"]: c["breadcrumb"] for c in index.store.clause_tree(r["target_doc"])}
+    labels = {t: (index.store.document_info(t) or {}).get("number") or t for t in crumbs}
+    rows = rows_for([{**r, "breadcrumb": crumbs[r["target_doc"]].get(r["clause_address"], "")} for r in stored], "")
+    for row, r in zip(rows, stored):
+        row[3] = labels.get(r["target_doc"], r["target_doc"])
+    return to_csv(rows) if fmt == "csv" else to_xlsx(rows)
+

@@ -20,25 +20,20 @@ class CoverageRow:
         return self.confirmed + self.suggested
 
 
-def coverage(index, doc_id: str) -> list[CoverageRow]:
-    rows = list(index.store.db.execute(
-        "SELECT address, heading, level FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)))
-    out = {a: CoverageRow(a, h, lv) for a, h, lv in rows}
-    links = index.store.db.execute(
-        "SELECT clause_address, status, rank, task_address, task_text FROM links WHERE target_doc=? AND status != 'rejected'",
-        (doc_id,)).fetchall()
-    for address, status, rank, task_address, task_text in links:
-        if status != "confirmed" and rank != 1:
-            continue
-        # a link counts for the clause and for every clause above it
+def coverage(clauses: list[dict], links: list[dict]) -> list[CoverageRow]:
+    """Coverage rows of a resolution in reading order, from its clauses (address, heading, level) and the links
+    that count (confirmed, or a task's first suggestion): a link counts for its clause and every clause above it."""
+    out = {c["address"]: CoverageRow(c["address"], c["heading"], c["level"]) for c in clauses}
+    for link in links:
+        address = link["clause_address"]
         parts = address.split(".")
         for k in range(1, len(parts) + 1):
             a = ".".join(parts[:k])
             if a in out:
-                if status == "confirmed":
+                if link["status"] == "confirmed":
                     out[a].confirmed += 1
                 else:
                     out[a].suggested += 1
                 if k == len(parts):
-                    out[a].tasks.append(task_address or task_text[:60])
-    return [out[a] for a, _, _ in rows]
+                    out[a].tasks.append(link["task_address"] or link["task_text"][:60])
+    return [out[c["address"]] for c in clauses]

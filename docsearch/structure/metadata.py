@@ -8,6 +8,7 @@ import re
 
 from docsearch.model import Metadata
 from docsearch.structure.patterns import SEPARATOR_RE, is_mostly_upper
+from docsearch.text.vocabulary import HEADING_TYPES, SYMBOL_TYPES
 
 NUMBER_RE = re.compile(
     r"(?<![\w/])(\d{1,5}(?:/\d{4})?[-/](?:[A-ZĐ][A-Za-zĐđ0-9]*)(?:[-/][A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/])"
@@ -17,16 +18,8 @@ DATE_WORDS_RE = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d
 DATE_SLASH_RE = re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.I)
 PLACE_DATE_RE = re.compile(r"^([A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){0,3})\s*,\s*ngày\s+\d", re.U)
 
-DOC_TYPES = [
-    "NGHỊ QUYẾT", "KẾT LUẬN", "CHỈ THỊ", "QUY ĐỊNH", "KẾ HOẠCH", "CHƯƠNG TRÌNH", "THÔNG BÁO", "HƯỚNG DẪN",
-    "QUYẾT ĐỊNH", "NGHỊ ĐỊNH", "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH", "BỘ LUẬT", "LUẬT", "PHÁP LỆNH", "CÔNG VĂN",
-    "BÁO CÁO", "ĐỀ ÁN", "TỜ TRÌNH", "CÔNG ĐIỆN", "LỆNH", "HIẾN PHÁP",
-]
-_SYMBOL_TYPES = {
-    "NQ": "Nghị quyết", "KL": "Kết luận", "CT": "Chỉ thị", "QĐ": "Quyết định", "KH": "Kế hoạch",
-    "NĐ": "Nghị định", "TT": "Thông tư", "TB": "Thông báo", "HD": "Hướng dẫn", "CTr": "Chương trình",
-    "QH": "Luật", "BC": "Báo cáo", "CĐ": "Công điện", "ĐA": "Đề án", "TTr": "Tờ trình", "QyĐ": "Quy định",
-}
+DOC_TYPES = HEADING_TYPES
+_SYMBOL_TYPES = SYMBOL_TYPES
 # issuing bodies written in capitals, with their usual spelling
 KNOWN_BODIES = {
     "BỘ CHÍNH TRỊ": "Bộ Chính trị",

@@ -12,30 +12,12 @@ import re
 from docsearch.model import Clause, Reference
 from docsearch.structure.citations import citation_before
 from docsearch.structure.metadata import DATE_SLASH_RE, DATE_WORDS_RE, NUMBER_RE, _iso
+from docsearch.text.vocabulary import DOCUMENT_TYPE_SYMBOLS, REFERENCE_TYPES, SYMBOL_TYPES, SYMBOLS_IN_TEXT
 
-_TYPES = {
-    "nghị quyết": ("Nghị quyết", "NQ"),
-    "nq": ("Nghị quyết", "NQ"),
-    "kết luận": ("Kết luận", "KL"),
-    "kl": ("Kết luận", "KL"),
-    "chỉ thị": ("Chỉ thị", "CT"),
-    "ct": ("Chỉ thị", "CT"),
-    "quyết định": ("Quyết định", "QĐ"),
-    "qđ": ("Quyết định", "QĐ"),
-    "nghị định": ("Nghị định", "NĐ"),
-    "nđ": ("Nghị định", "NĐ"),
-    "thông tư": ("Thông tư", "TT"),
-    "kế hoạch": ("Kế hoạch", "KH"),
-    "kh": ("Kế hoạch", "KH"),
-    "quy định": ("Quy định", "QĐi"),
-    "công văn": ("Công văn", "CV"),
-    "hướng dẫn": ("Hướng dẫn", "HD"),
-    "luật": ("Luật", "QH"),
-}
-_TYPE_ALT = (
-    r"Nghị quyết|Kết luận|Chỉ thị|Quyết định|Nghị định|Thông tư|Kế hoạch|Quy định|Công văn|Hướng dẫn|Luật"
-    r"|NQ|KL|CT|QĐ|NĐ|KH"
-)
+# type word or symbol (lower-case) → (type, symbol), from the one vocabulary
+_TYPES = {t.lower(): (t, DOCUMENT_TYPE_SYMBOLS[t]) for t in REFERENCE_TYPES}
+_TYPES.update({sym.lower(): (SYMBOL_TYPES[sym], sym) for sym in SYMBOLS_IN_TEXT})
+_TYPE_ALT = "|".join((*REFERENCE_TYPES, *SYMBOLS_IN_TEXT))
 _SUFFIX = r"[-/][A-ZĐ][A-Za-zĐđ0-9]*(?:[-/][A-ZĐ][A-Za-zĐđ0-9]*)*"
 # "Nghị quyết số 18-NQ/TW", "NQ 18", "Kết luận 34", "KL 34-KL/TW", "Nghị quyết số 03/NQ-CP"
 _MENTION_RE = re.compile(
@@ -51,7 +33,7 @@ _IMPLEMENTS_RE = re.compile(
     r"(?:thực hiện|triển khai thực hiện|triển khai|cụ thể hoá|cụ thể hóa|quán triệt và thực hiện)\s+(?:[^.;]{0,40}?\s)?$",
     re.I,
 )
-_PARTY_DEFAULT = {"NQ": "NQ/TW", "KL": "KL/TW", "CT": "CT/TW", "QĐi": "QĐ/TW"}
+_PARTY_DEFAULT = {"NQ": "NQ/TW", "KL": "KL/TW", "CT": "CT/TW", "QĐi": "QĐi/TW"}  # Quy định 08-QĐi/TW
 
 
 def _number_for(type_key: str, num: str, suffix: str | None) -> str | None:

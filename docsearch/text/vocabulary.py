@@ -47,6 +47,25 @@ POINT_WORDS = r"điểm|tiết"
 ITEM_WORDS = r"khoản|mục|tiểu mục|nhiệm vụ|giải pháp|ý"
 ARTICLE_WORD = r"Điều"
 SECTION_WORDS = r"Mục|Phần|phần|mục"
-# words that start the name of a document right after a citation
+# -- document types ------------------------------------------------------------------------------------------
+# each type with the symbol it has in a số ký hiệu ("57-NQ/TW", "03/NQ-CP", "08-QĐi/TW", "27/2023/QH15")
+DOCUMENT_TYPE_SYMBOLS: dict[str, str] = {
+    "Nghị quyết": "NQ", "Kết luận": "KL", "Chỉ thị": "CT", "Quyết định": "QĐ", "Kế hoạch": "KH", "Nghị định": "NĐ",
+    "Thông tư": "TT", "Thông báo": "TB", "Hướng dẫn": "HD", "Chương trình": "CTr", "Luật": "QH", "Báo cáo": "BC",
+    "Công điện": "CĐ", "Đề án": "ĐA", "Tờ trình": "TTr", "Quy định": "QĐi", "Công văn": "CV",
+}
+# types whose số ký hiệu carries no symbol of their own
+UNSYMBOLED_TYPES = ("Bộ luật", "Hiến pháp", "Pháp lệnh", "Thông tư liên tịch", "Lệnh")
+ALL_DOCUMENT_TYPES = (*DOCUMENT_TYPE_SYMBOLS, *UNSYMBOLED_TYPES)
+# the symbol → type map a số ký hiệu is read with
+SYMBOL_TYPES: dict[str, str] = {sym: name for name, sym in DOCUMENT_TYPE_SYMBOLS.items()}
+# the type lines of a document's heading ("NGHỊ QUYẾT", "KẾ HOẠCH")
+HEADING_TYPES = frozenset(t.upper() for t in ALL_DOCUMENT_TYPES)
+# words that start the name of a document right after a citation ("… Mục III Nghị quyết số 57-NQ/TW")
 DOCUMENT_TYPES = ("Nghị quyết", "Kết luận", "Chỉ thị", "Quyết định", "Kế hoạch", "Chương trình", "Luật", "Bộ luật",
                   "Nghị định", "Thông tư", "Quy định", "Hiến pháp", "Pháp lệnh", "Thông báo", "Hướng dẫn")
+# types a reference to another document is recognised by ("Nghị quyết số 18-NQ/TW", "Luật Đất đai"), and those
+# also written by their symbol in running text ("NQ 57", "KL 34")
+REFERENCE_TYPES = ("Nghị quyết", "Kết luận", "Chỉ thị", "Quyết định", "Nghị định", "Thông tư", "Kế hoạch", "Quy định",
+                   "Công văn", "Hướng dẫn", "Luật")
+SYMBOLS_IN_TEXT = ("NQ", "KL", "CT", "QĐ", "NĐ", "KH")

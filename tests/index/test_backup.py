@@ -130,7 +130,7 @@ def test_backup_restore_and_decisions_commands(linked_index, tmp_path, capsys):
     assert {"task_doc", "task_address", "task_text", "target_doc", "clause_address", "updated"} <= set(lines[0])
     capsys.readouterr()
     assert main(["restore", str(tmp_path / "bk"), "--index", str(tmp_path / "r")]) == 0
-    assert "2 link decisions" in capsys.readouterr().out
+    assert "2 quyết định liên kết" in capsys.readouterr().out
     # a folder that holds no backup is refused with a message naming it
     assert main(["restore", str(tmp_path / "nothing"), "--index", str(tmp_path / "r")]) == 2
     assert "nothing" in capsys.readouterr().err

@@ -1,0 +1,206 @@
+"""What the service returns: the pydantic models the API sends as JSON and the CLI prints with --json, so the two
+show the same thing. Built from the store's rows and the library's dataclasses with `model_validate`."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class View(BaseModel):
+    """Base of the views: built from dataclasses and row dicts alike."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class TagOut(View):
+    topic: str
+    score: float
+
+
+class HitOut(View):
+    clause_id: int
+    doc_id: str
+    doc_number: str | None = None
+    doc_type: str | None = None
+    doc_title: str | None = None
+    address: str
+    breadcrumb: str
+    heading: str
+    snippet: str
+    score: float
+    page: int = 1
+    tags: list[TagOut] = []
+
+
+class SearchOut(View):
+    query: str
+    k: int
+    restored: str | None = Field(default=None, description="the query with its diacritics restored, when typed without")
+    hits: list[HitOut]
+
+
+class DocumentSummary(View):
+    id: str
+    source: str | None = None
+    number: str | None = None
+    type: str | None = None
+    issuer: str | None = None
+    date: str | None = None
+    year: int | None = None
+    title: str | None = None
+    signer: str | None = None
+    clauses: int = 0
+
+
+class ClauseOut(View):
+    id: int | None = None
+    address: str
+    label: str
+    level: int
+    heading: str
+    text: str
+    breadcrumb: str
+    parent: str | None = None
+    page: int = 1
+    kind: str = "item"
+    fields: dict[str, str] = {}
+    tags: list[TagOut] = []
+
+
+class ReferenceOut(View):
+    text: str
+    number: str | None = None
+    doc_type: str | None = None
+    title: str | None = None
+    clause: str | None = None
+    relation: str = "mentions"
+    address: str | None = Field(default=None, description="the clause of the referenced document it cites")
+    target_id: str | None = Field(default=None, description="id of the referenced document when it is indexed")
+    target_clause_id: int | None = Field(default=None, description="id of the cited clause when it is indexed")
+
+
+class IncomingReference(View):
+    doc_id: str
+    number: str | None = None
+    title: str | None = None
+    clause: str | None = None
+    relation: str
+    address: str | None = Field(default=None, description="the clause of this document that is cited")
+
+
+class DocumentOut(View):
+    id: str
+    source: str
+    metadata: dict
+    clauses: list[ClauseOut]
+    references: list[ReferenceOut]
+    referenced_by: list[IncomingReference]
+    warnings: list[str] = []
+
+
+class LinkedTask(View):
+    link_id: int
+    task_doc: str
+    task_address: str | None
+    task_text: str
+    status: str
+    score: float
+
+
+class ClauseDetail(ClauseOut):
+    doc_id: str
+    doc_number: str | None = None
+    doc_title: str | None = None
+    linked_tasks: list[LinkedTask] = []
+    references: list[ReferenceOut] = Field(default=[], description="what this clause cites")
+    cited_by: list[IncomingReference] = Field(default=[], description="clauses of other documents that cite this one")
+
+
+class Health(View):
+    status: str
+    documents: int
+    clauses: int
+    embedder: str
+
+
+class TopicOut(View):
+    topic: str
+    name: str
+    clauses: int
+    documents: int
+
+
+class TopicClause(View):
+    clause_id: int
+    score: float
+    doc_id: str
+    address: str
+    breadcrumb: str
+    heading: str
+
+
+class SuggestionOut(View):
+    link_id: int | None = None
+    address: str
+    clause_id: int
+    score: float
+    breadcrumb: str
+    heading: str
+    snippet: str
+    status: str = "suggested"
+    doc_id: str = ""
+    reason: str = Field(default="text", description="'citation' when the task cites this clause, else 'text'")
+
+
+class TaskOut(View):
+    id: str
+    address: str | None = None
+    group: str | None = None
+    text: str
+    suggestions: list[SuggestionOut]
+
+
+class LinkResponse(View):
+    programme: str
+    target: str
+    targets: list[str] = []
+    tasks: list[TaskOut]
+
+
+class LinkRecord(View):
+    id: int
+    task_doc: str
+    task_address: str | None
+    task_text: str
+    target_doc: str
+    clause_address: str
+    score: float
+    status: str
+    rank: int | None = None
+
+
+class CoverageRowOut(View):
+    address: str
+    heading: str
+    level: int
+    confirmed: int
+    suggested: int
+    tasks: list[str]
+
+
+class CoverageOut(View):
+    doc_id: str
+    rows: list[CoverageRowOut]
+    uncovered: list[str] = Field(description="nhiệm vụ / giải pháp clauses no task carries out")
+    most_covered: list[str]
+
+
+class IngestOut(View):
+    id: str
+    added: bool
+    clauses: int
+    warnings: list[str] = []
+
+
+class DecisionOut(LinkRecord):
+    updated: str | None = None
