@@ -26,7 +26,9 @@ class HitOut(View):
     address: str
     breadcrumb: str
     heading: str
-    snippet: str
+    snippet: str = Field(description="the snippet as HTML, terms in <mark> (for clients that want markup)")
+    snippet_text: str = Field(default="", description="the snippet as plain text")
+    highlights: list[tuple[int, int]] = Field(default=[], description="(start, end) of each query term in snippet_text")
     score: float
     page: int = 1
     tags: list[TagOut] = []

@@ -22,7 +22,10 @@ def _terms(query: str) -> frozenset[str]:
     return frozenset(_key(w) for w in _WORD_RE.findall(query) if match_form(w) not in _STOP)
 
 
-def snippet(text: str, query: str, width: int = 240, mark: tuple[str, str] = ("<mark>", "</mark>"), escape: bool = True) -> str:
+def snippet_spans(text: str, query: str, width: int = 240) -> tuple[str, list[tuple[int, int]]]:
+    """The window of the clause (about `width` characters) with the most query terms, as plain text with "… "
+    where it was cut, and the (start, end) character positions of the terms in it: a client marks them itself,
+    so no markup made on the server ever reaches a page."""
     terms = _terms(query)
     flat = " ".join(text.split())
     spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(flat) if _key(m.group(0)) in terms]
@@ -40,12 +43,22 @@ def snippet(text: str, query: str, width: int = 240, mark: tuple[str, str] = ("<
     if end < len(flat):
         sp = flat.rfind(" ", start, end)
         end = sp if sp > start else end
-    out, pos = [], start
+    prefix = "… " if start > 0 else ""
+    shift = len(prefix) - start
+    inside = [(s + shift, e + shift) for s, e in spans if s >= start and e <= end]
+    return prefix + flat[start:end] + (" …" if end < len(flat) else ""), inside
+
+
+def snippet(text: str, query: str, width: int = 240, mark: tuple[str, str] = ("<mark>", "</mark>"),
+            escape: bool = True) -> str:
+    """The snippet with its terms marked (HTML-escaped unless `escape` is False): for the command line and
+    clients that want markup."""
+    plain, spans = snippet_spans(text, query, width)
+    out, pos = [], 0
+    esc = html.escape if escape else (lambda x: x)
     for s, e in spans:
-        if s < start or e > end:
-            continue
-        out.append(html.escape(flat[pos:s]) if escape else flat[pos:s])
-        out.append(mark[0] + (html.escape(flat[s:e]) if escape else flat[s:e]) + mark[1])
+        out.append(esc(plain[pos:s]))
+        out.append(mark[0] + esc(plain[s:e]) + mark[1])
         pos = e
-    out.append(html.escape(flat[pos:end]) if escape else flat[pos:end])
-    return ("… " if start > 0 else "") + "".join(out) + (" …" if end < len(flat) else "")
+    out.append(esc(plain[pos:]))
+    return "".join(out)

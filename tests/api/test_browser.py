@@ -99,3 +99,31 @@ def test_staff_workflow_in_chromium(server, tmp_path):
         phone.wait_for_selector("#results li")
         phone.screenshot(path=str(shots / "phone.png"), full_page=False)
         browser.close()
+
+
+def test_a_failing_request_shows_its_error_in_the_view(server):
+    """One error path per view: when /topics or /search fails, the page says so in Vietnamese instead of going
+    blank; the marks in results come from the API's positions, not from server-made HTML."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.route("**/topics", lambda route: route.fulfill(
+            status=500, content_type="application/json",
+            body='{"error": {"code": "internal", "message": "lỗi thử nghiệm chủ đề"}}'))
+        page.goto(server)
+        page.wait_for_function("document.querySelector('#status').textContent.includes('lỗi thử nghiệm')")
+        assert "Lỗi: lỗi thử nghiệm chủ đề" in page.inner_text("#status")
+        page.unroute("**/topics")
+        page.route("**/search?*", lambda route: route.fulfill(
+            status=200, content_type="application/json",
+            body='{"query": "x", "k": 1, "restored": null, "hits": [{"clause_id": 1, "doc_id": "d", "address": "1",'
+                 ' "breadcrumb": "", "heading": "", "snippet": "<img src=x onerror=alert(1)>",'
+                 ' "snippet_text": "<b>giao</b> đất", "highlights": [[12, 15]], "score": 1, "tags": []}]}'))
+        page.fill("#q", "giao đất")
+        page.click("#search-form button[type=submit]")
+        page.wait_for_selector("#results li mark")
+        assert page.inner_text("#results li mark") == "đất"
+        assert "<b>giao</b>" in page.inner_text("#results li .snip")  # text, never markup
+        assert page.locator("#results li img").count() == 0
+        browser.close()

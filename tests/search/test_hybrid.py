@@ -67,3 +67,12 @@ def test_a_named_document_answers_first(sample_index):
     # the other documents that mention it come after it, not before
     first_other = next((i for i, h in enumerate(hits) if h.doc_id != "05-NQ-TU"), len(hits))
     assert all(h.doc_id == "05-NQ-TU" for h in hits[:first_other])
+
+
+def test_snippet_positions_mark_the_terms_in_plain_text():
+    from docsearch.search.snippets import snippet_spans
+
+    text = "Mở đầu. " + "x " * 200 + "Tăng cường <b>kiểm tra</b>, giám sát việc giao đất cho thuê đất " + "y " * 200
+    plain, spans = snippet_spans(text, "giao đất")
+    assert plain.startswith("… ") and plain.endswith(" …") and "<b>kiểm tra</b>" in plain
+    assert [plain[s:e] for s, e in spans] == ["giao", "đất", "đất"]
