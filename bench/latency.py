@@ -41,41 +41,36 @@ def queries(n: int) -> list[str]:
 def build(src: Path, n: int, out: Path) -> float:
     shutil.rmtree(out, ignore_errors=True)
     real = Store(src / "docsearch.sqlite")
-    rows = list(real.db.execute(
-        "SELECT c.address, c.label, c.level, c.heading, c.text, c.breadcrumb, c.parent, c.kind, c.tok_words, c.tok_syl,"
-        " c.vec, d.type FROM clauses c JOIN documents d ON d.id = c.doc_id ORDER BY c.id"))
+    rows = real.clause_rows_for_copy()
     store = Store(out / "docsearch.sqlite")
     store.set_meta("embedder", real.get_meta("embedder"))
     store.set_meta("dim", real.get_meta("dim"))
     rng = np.random.default_rng(42)
-    real_vecs = np.vstack([np.frombuffer(r[10], dtype=np.float32) for r in rows])
+    real_vecs = np.vstack([np.frombuffer(r["vec"], dtype=np.float32) for r in rows])
     t = time.perf_counter()
     per_doc = 50
-    db = store.db
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("BEGIN")
+    documents, clauses = [], []
     for start in range(0, n, per_doc):
         doc_id = f"syn-{start // per_doc:06d}"
         src_row = rows[start % len(rows)]
         year = 2012 + (start // per_doc) % 14
-        db.execute("INSERT INTO documents (id, source, number, type, issuer, date, year, title, content_hash, warnings, topics)"
-                   " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                   (doc_id, doc_id + ".txt", f"{start // per_doc}/SYN", src_row[11], "Cơ quan mẫu", f"{year}-06-01", year,
-                    "Văn bản tổng hợp để đo tốc độ", doc_id, "[]", "[]"))
-        batch = []
+        documents.append({"id": doc_id, "source": doc_id + ".txt", "number": f"{start // per_doc}/SYN",
+                          "type": src_row["doc_type"], "issuer": "Cơ quan mẫu", "date": f"{year}-06-01", "year": year,
+                          "title": "Văn bản tổng hợp để đo tốc độ", "content_hash": doc_id})
         for i in range(start, min(n, start + per_doc)):
             r = rows[i % len(rows)]
             variant = i // len(rows)
             w = rng.uniform(*MIX)
             v = (1 - w) * real_vecs[i % len(rows)] + w * real_vecs[rng.integers(len(rows))]
             v = v + rng.normal(0, NOISE / np.sqrt(len(v)), len(v)).astype(np.float32)
-            v = (v / np.linalg.norm(v)).astype(np.float32)
-            batch.append((doc_id, i - start, f"{r[0]}#{i}", r[1], r[2], r[3], f"{r[4]} (bản {variant})", r[5], r[6],
-                          1, r[7], "{}", f"{r[8]} bản {variant}", f"{r[9]} bản {variant}", v.tobytes()))
-        db.executemany("INSERT INTO clauses (doc_id, ord, address, label, level, heading, text, breadcrumb, parent, page,"
-                       " kind, fields, tok_words, tok_syl, vec) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch)
-    store.set_meta("generation", "1")
-    db.execute("COMMIT")
+            clauses.append({**r, "doc_id": doc_id, "ord": i - start, "address": f"{r['address']}#{i}", "page": 1,
+                            "text": f"{r['text']} (bản {variant})", "tok_words": f"{r['tok_words']} bản {variant}",
+                            "tok_syl": f"{r['tok_syl']} bản {variant}",
+                            "vec": (v / np.linalg.norm(v)).astype(np.float32)})
+        if len(clauses) >= 100_000:  # bounded memory: load in slices
+            store.bulk_load(documents, clauses, durable=False)
+            documents, clauses = [], []
+    store.bulk_load(documents, clauses, durable=False)
     store.close()
     real.close()
     return time.perf_counter() - t
@@ -111,7 +106,7 @@ def first_time_latency(ix: Index, qs: list[str]) -> tuple[float, float, float]:
 def ann_recall(ix: Index, kind: str, qvecs: np.ndarray) -> tuple[float, float, float]:
     """recall@10 of an approximate index against exact search, its build time and its median search time."""
     vecs = ix.store.vectors_of("clauses", None)
-    ids = np.asarray([r[0] for r in ix.store.db.execute("SELECT id FROM clauses ORDER BY id")], np.int64)
+    ids = np.asarray(ix.store.clause_ids(), np.int64)
     exact = VectorIndex(vecs.shape[1], "flat")
     exact.add(ids, vecs)
     t = time.perf_counter()
