@@ -10,7 +10,8 @@ from fastapi import HTTPException, UploadFile
 from docsearch.config import get_settings
 from docsearch.ingest.sniff import describe, sniff
 
-ALLOWED = {"pdf": ".pdf", "zip": ".docx", "html": ".html", "text": ".txt"}
+ALLOWED = {"pdf": ".pdf", "zip": ".docx", "html": ".html", "text": ".txt", "ole": ".doc", "rtf": ".rtf", "odt": ".odt",
+           "png": ".png", "jpeg": ".jpg", "tiff": ".tif"}
 
 
 async def save_upload(file: UploadFile) -> tuple[Path, str]:
@@ -19,7 +20,8 @@ async def save_upload(file: UploadFile) -> tuple[Path, str]:
     head = await file.read(8192)
     kind = sniff(head)
     if kind not in ALLOWED:
-        raise HTTPException(415, f"unsupported file: the content is {describe(kind)}; upload PDF, DOCX, HTML or text")
+        raise HTTPException(415, f"không nhận tệp này: nội dung là {describe(kind)}; hãy tải lên PDF, DOCX, DOC, ODT, RTF, "
+                                 "HTML, văn bản hoặc ảnh chụp (JPEG, PNG, TIFF)")
     name = Path(file.filename or "upload").name[:200] or "upload"
     fd, tmp = tempfile.mkstemp(prefix="docsearch-upload-", suffix=ALLOWED[kind])
     size = len(head)
@@ -33,6 +35,6 @@ async def save_upload(file: UploadFile) -> tuple[Path, str]:
             if size > limit:
                 out.close()
                 Path(tmp).unlink(missing_ok=True)
-                raise HTTPException(413, f"the upload is over the {get_settings().max_upload_mb} MB limit")
+                raise HTTPException(413, f"tệp tải lên vượt giới hạn {get_settings().max_upload_mb} MB")
             out.write(chunk)
     return Path(tmp), name

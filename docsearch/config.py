@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     st_passage_prefix: str = "passage: "
     max_file_mb: int = 100
     ocr_lang: str = "vie"
+    office_timeout: float = Field(default=120.0, description="seconds LibreOffice may take to convert one .doc/.rtf/.odt")
+    max_image_pages: int = Field(default=200, description="pages of a multi-page TIFF read at most; more is refused")
     taxonomy: str | None = Field(default=None, description="taxonomy YAML; default: the one shipped in the package")
     embedding_cache: Path | None = Field(
         default=None, description="one embedding cache file shared by every index and evaluation (default: each "

@@ -1,4 +1,5 @@
-"""Error types. Every error that reaches a user names the file and the reason."""
+"""Error types. Every error that reaches a user names the file and the reason, in Vietnamese; `en` carries the
+English text for logs and for clients that ask for English (Accept-Language: en)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,25 @@ from __future__ import annotations
 class DocsearchError(Exception):
     """Base class of the errors docsearch raises on purpose."""
 
+    def __init__(self, message: str = "", *, en: str | None = None) -> None:
+        super().__init__(message)
+        self.en = en
+
+    def message(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" and self.en else str(self)
+
 
 class IngestError(DocsearchError):
     """A file could not be read into a document."""
 
-    def __init__(self, path: str, reason: str) -> None:
+    def __init__(self, path: str, reason: str, *, en: str | None = None) -> None:
         self.path = str(path)
         self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
+        self.en_reason = en
+        super().__init__(f"{self.path}: {reason}", en=f"{self.path}: {en}" if en else None)
+
+    def reason_in(self, lang: str = "vi") -> str:
+        return self.en_reason if lang == "en" and self.en_reason else self.reason
 
 
 class IndexMismatchError(DocsearchError):

@@ -49,15 +49,17 @@ def zip_bomb() -> bytes:
     return buf.getvalue()
 
 
+# file → (content, a phrase of the Vietnamese reason, a phrase of the English one)
 CASES = {
-    "empty.pdf": (b"", "empty"),
-    "empty.txt": (b"", "empty"),
-    "truncated.pdf": (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa", "corrupt"),
-    "garbage.pdf": (b"%PDF-1.4\n" + bytes(range(256)) * 40, "corrupt"),
-    "image.pdf": (png(), "PNG image"),
-    "image.txt": (png(), "PNG image"),
-    "junk.txt": (bytes(range(256)) * 200, "binary"),
-    "notzip.docx": (b"This is not a Word file at all, just text pretending.", "plain text"),
-    "fakezip.docx": (b"PK\x03\x04" + b"\x00" * 200, "not a valid DOCX"),
-    "unknown-encoding.txt": ("ニュースの本文です。".encode("shift_jis") * 50, "unknown encoding"),
+    "empty.pdf": (b"", "tệp rỗng", "empty"),
+    "empty.txt": (b"", "tệp rỗng", "empty"),
+    "truncated.pdf": (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa", "bị hỏng",
+                      "corrupt"),
+    "garbage.pdf": (b"%PDF-1.4\n" + bytes(range(256)) * 40, "bị hỏng", "corrupt"),
+    "image.pdf": (png(), "không tìm thấy chữ nào trong ảnh", "no text in the image"),  # read as an image, by content
+    "junk.txt": (bytes(range(256)) * 200, "dữ liệu nhị phân", "binary"),
+    "notzip.docx": (b"This is not a Word file at all, just text pretending.", "văn bản thuần", "plain text"),
+    "fakezip.docx": (b"PK\x03\x04" + b"\x00" * 200, "không phải DOCX hợp lệ", "not a valid DOCX"),
+    "unknown-encoding.txt": ("ニュースの本文です。".encode("shift_jis") * 50, "bảng mã không nhận ra", "unknown encoding"),
+    "program.doc": (b"\x7fELF\x02\x01\x01" + bytes(300), "một chương trình chạy được", "executable"),
 }

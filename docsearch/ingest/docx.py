@@ -19,7 +19,8 @@ def _check_zip(path: str) -> None:
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise IngestError(path, "the file is not a valid DOCX (it is not a zip archive)") from exc
+        raise IngestError(path, "tệp không phải DOCX hợp lệ (không phải gói zip)",
+                          en="the file is not a valid DOCX (it is not a zip archive)") from exc
     with zf:
         infos = zf.infolist()
         total = sum(i.file_size for i in infos)
@@ -27,10 +28,12 @@ def _check_zip(path: str) -> None:
         if total > MAX_UNZIPPED or (total > 10 * 1024 * 1024 and total / packed > MAX_RATIO):
             raise IngestError(
                 path,
-                f"the DOCX inflates to {total // (1024 * 1024)} MB from {packed // 1024} KB: refused as a zip bomb",
+                f"tệp DOCX bung ra {total // (1024 * 1024)} MB từ {packed // 1024} KB: bị từ chối (zip bomb)",
+                en=f"the DOCX inflates to {total // (1024 * 1024)} MB from {packed // 1024} KB: refused as a zip bomb",
             )
         if "word/document.xml" not in zf.namelist():
-            raise IngestError(path, "the zip archive is not a Word document (no word/document.xml)")
+            raise IngestError(path, "gói zip này không phải tệp Word (thiếu word/document.xml)",
+                              en="the zip archive is not a Word document (no word/document.xml)")
 
 
 def _cell_text(cell) -> str:
@@ -75,7 +78,8 @@ def extract_docx(path: str) -> tuple[list[str], list[str]]:
     except IngestError:
         raise
     except Exception as exc:
-        raise IngestError(path, f"the DOCX is corrupt and cannot be read ({type(exc).__name__})") from exc
+        raise IngestError(path, f"tệp DOCX bị hỏng, không đọc được ({type(exc).__name__})",
+                          en=f"the DOCX is corrupt and cannot be read ({type(exc).__name__})") from exc
     pages: list[list[str]] = [[]]
     for el in document.element.body.iterchildren():
         tag = el.tag.rsplit("}", 1)[-1]
@@ -92,5 +96,5 @@ def extract_docx(path: str) -> tuple[list[str], list[str]]:
             pages[-1].extend(_table_lines(Table(el, document)))
     texts = ["\n".join(p) for p in pages]
     if not any(t.strip() for t in texts):
-        raise IngestError(path, "the DOCX contains no text")
+        raise IngestError(path, "tệp DOCX không có chữ", en="the DOCX contains no text")
     return texts, []

@@ -36,7 +36,8 @@ def extract_html(data: bytes, path: str) -> tuple[list[str], list[str]]:
         parser = html.HTMLParser(remove_comments=True, huge_tree=False)
         root = html.document_fromstring(text, parser=parser)
     except Exception as exc:
-        raise IngestError(path, f"the HTML cannot be parsed ({type(exc).__name__})") from exc
+        raise IngestError(path, f"không phân tích được trang HTML ({type(exc).__name__})",
+                          en=f"the HTML cannot be parsed ({type(exc).__name__})") from exc
     main = root.find(".//main") or root.find(".//article")
     start = main if main is not None else root
     parts: list[str] = []
@@ -65,5 +66,5 @@ def extract_html(data: bytes, path: str) -> tuple[list[str], list[str]]:
         if ln:
             lines.append(ln.replace("| |", "|"))
     if not lines:
-        raise IngestError(path, "the HTML page contains no text")
+        raise IngestError(path, "trang HTML không có chữ", en="the HTML page contains no text")
     return ["\n".join(lines)], []

@@ -68,6 +68,13 @@ def _table_rows(table) -> list[list[str]]:
     return rows
 
 
+def _password_error(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's errors: look through the wrapper for a password or encryption error."""
+    seen = [exc, *[a for a in exc.args if isinstance(a, BaseException)], exc.__cause__, exc.__context__]
+    return any(e is not None and ("password" in (type(e).__name__ + str(e)).lower()
+                                  or "encrypt" in str(e).lower()) for e in seen)
+
+
 def extract_pdf(path: str, ocr_lang: str = "vie") -> tuple[list[str], list[str]]:
     """Return (pages as text, warnings)."""
     import pdfplumber
@@ -77,21 +84,26 @@ def extract_pdf(path: str, ocr_lang: str = "vie") -> tuple[list[str], list[str]]
     try:
         pdf = pdfplumber.open(path)
     except PDFPasswordIncorrect as exc:
-        raise IngestError(path, "the PDF is password-protected; remove the password and try again") from exc
+        raise IngestError(path, "tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi thử lại",
+                              en="the PDF is password-protected (password); remove the password and try again") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
-        if "password" in str(exc).lower() or type(exc).__name__ == "PDFPasswordIncorrect":
-            raise IngestError(path, "the PDF is password-protected; remove the password and try again") from exc
-        raise IngestError(path, f"the PDF is corrupt or truncated and cannot be read ({type(exc).__name__})") from exc
+        if _password_error(exc):
+            raise IngestError(path, "tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi thử lại",
+                              en="the PDF is password-protected (password); remove the password and try again") from exc
+        raise IngestError(path, f"tệp PDF bị hỏng hoặc thiếu phần cuối, không đọc được ({type(exc).__name__})",
+                          en=f"the PDF is corrupt or truncated and cannot be read ({type(exc).__name__})") from exc
     with pdf:
         try:
             n_pages = len(pdf.pages)
         except Exception as exc:
             msg = str(exc).lower()
             if "password" in msg or "encrypt" in msg:
-                raise IngestError(path, "the PDF is password-protected; remove the password and try again") from exc
-            raise IngestError(path, f"the PDF is corrupt or truncated and cannot be read ({type(exc).__name__})") from exc
+                raise IngestError(path, "tệp PDF được đặt mật khẩu; hãy gỡ mật khẩu rồi thử lại",
+                              en="the PDF is password-protected (password); remove the password and try again") from exc
+            raise IngestError(path, f"tệp PDF bị hỏng hoặc thiếu phần cuối, không đọc được ({type(exc).__name__})",
+                          en=f"the PDF is corrupt or truncated and cannot be read ({type(exc).__name__})") from exc
         if n_pages == 0:
-            raise IngestError(path, "the PDF has no pages")
+            raise IngestError(path, "tệp PDF không có trang nào", en="the PDF has no pages")
         page_lines: list[list[Line]] = []
         heights: list[float] = []
         widths: list[float] = []
@@ -136,7 +148,7 @@ def extract_pdf(path: str, ocr_lang: str = "vie") -> tuple[list[str], list[str]]
             except IngestError:
                 raise
             except Exception as exc:
-                warnings.append(f"page {i + 1} could not be read ({type(exc).__name__}); skipped")
+                warnings.append(f"không đọc được trang {i + 1} ({type(exc).__name__}); đã bỏ qua")
                 page_lines.append([])
                 heights.append(792.0)
                 widths.append(612.0)
@@ -148,9 +160,10 @@ def extract_pdf(path: str, ocr_lang: str = "vie") -> tuple[list[str], list[str]]
                 page_lines[i] = lines
                 heights[i] = h
                 widths[i] = w
-            warnings.append(f"{len(scanned)} page(s) had no text layer and were read by OCR")
+            warnings.append(f"{len(scanned)} trang không có lớp chữ, đã được đọc bằng OCR")
     page_lines = drop_running_lines(page_lines, heights)
     pages = ["\n".join(paragraphs(lines, w)) for lines, w in zip(page_lines, widths)]
     if not any(p.strip() for p in pages):
-        raise IngestError(path, "the PDF contains no text (and OCR found none)")
+        raise IngestError(path, "tệp PDF không có chữ (nhận dạng ký tự OCR cũng không tìm thấy)",
+                          en="the PDF contains no text (and OCR found none)")
     return pages, warnings

@@ -20,29 +20,36 @@ _MAGIC = [
     (b"7z\xbc\xaf", "7z"),
 ]
 
+# kind → (Vietnamese, English)
 _DESCRIPTIONS = {
-    "png": "a PNG image",
-    "jpeg": "a JPEG image",
-    "gif": "a GIF image",
-    "tiff": "a TIFF image",
-    "ole": "a legacy Office file (.doc/.xls); save it as .docx or PDF",
-    "elf": "an executable program",
-    "exe": "a Windows executable",
-    "gzip": "a gzip archive",
-    "rar": "a RAR archive",
-    "7z": "a 7-Zip archive",
-    "zip": "a zip archive",
-    "pdf": "a PDF file",
-    "html": "an HTML page",
-    "binary": "binary data",
+    "png": ("ảnh PNG", "a PNG image"),
+    "jpeg": ("ảnh JPEG", "a JPEG image"),
+    "gif": ("ảnh GIF", "a GIF image"),
+    "tiff": ("ảnh TIFF", "a TIFF image"),
+    "ole": ("tệp Office đời cũ (.doc/.xls)", "a legacy Office file (.doc/.xls)"),
+    "rtf": ("tệp RTF", "an RTF file"),
+    "odt": ("tệp OpenDocument (.odt)", "an OpenDocument text (.odt)"),
+    "elf": ("một chương trình chạy được", "an executable program"),
+    "exe": ("một chương trình Windows", "a Windows executable"),
+    "gzip": ("tệp nén gzip", "a gzip archive"),
+    "rar": ("tệp nén RAR", "a RAR archive"),
+    "7z": ("tệp nén 7-Zip", "a 7-Zip archive"),
+    "zip": ("tệp nén zip", "a zip archive"),
+    "pdf": ("tệp PDF", "a PDF file"),
+    "html": ("trang HTML", "an HTML page"),
+    "binary": ("dữ liệu nhị phân", "binary data"),
 }
 
 
 def sniff(head: bytes) -> str:
-    """Return pdf, zip, png, …, html, text or binary from the first bytes of a file."""
+    """Return pdf, zip, odt, rtf, ole, png, jpeg, tiff, …, html, text or binary from the first bytes of a file."""
     for magic, kind in _MAGIC:
         if head.startswith(magic):
+            if kind == "zip" and head[30:38] == b"mimetype" and b"opendocument.text" in head[38:120]:
+                return "odt"  # an OpenDocument text: its first entry is the mimetype, stored uncompressed
             return kind
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     if b"%PDF-" in head[:1024]:
         return "pdf"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -73,5 +80,6 @@ def _looks_utf16(sample: bytes) -> bool:
     return max(even, odd) > 0.3 * half and min(even, odd) < 0.05 * half
 
 
-def describe(kind: str) -> str:
-    return _DESCRIPTIONS.get(kind, kind)
+def describe(kind: str, lang: str = "vi") -> str:
+    vi, en = _DESCRIPTIONS.get(kind, (kind, kind))
+    return en if lang == "en" else vi

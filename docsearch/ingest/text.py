@@ -40,6 +40,8 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             return text, enc
     raise IngestError(
         path,
-        "the text is in an unknown encoding (not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI); "
-        "save it as UTF-8 and try again",
+        "văn bản dùng một bảng mã không nhận ra (không phải UTF-8, UTF-16, Windows-1258, TCVN3 hay VNI); hãy lưu "
+        "lại dưới dạng UTF-8 rồi thử lại",
+        en="the text is in an unknown encoding (not UTF-8, UTF-16, Windows-1258, TCVN3 or VNI); save it as UTF-8 "
+           "and try again",
     )

@@ -24,8 +24,10 @@ def doc_id_for(number: str | None, source: str) -> str:
     return slug or "document"
 
 
-def parse_text(text: str, source: str = "<text>", warnings: list[str] | None = None) -> Document:
-    parsed = read_clauses(text, ocr=any("OCR" in w for w in (warnings or [])))
+def parse_text(text: str, source: str = "<text>", warnings: list[str] | None = None, ocr: bool = False) -> Document:
+    """Read the structure of normalised text; `ocr`: some of it was read by OCR (digits OCR confuses are then
+    checked against the numbering's sequence)."""
+    parsed = read_clauses(text, ocr=ocr)
     warns = list(warnings or []) + parsed.warnings
     meta = read_metadata(parsed.header, parsed.tail, [], warns)
     clauses = parsed.clauses
@@ -35,7 +37,7 @@ def parse_text(text: str, source: str = "<text>", warnings: list[str] | None = N
             Clause(address="1", label="1", level=1, heading=body.split("\n", 1)[0][:200], text=body,
                    breadcrumb="1", page=1, line=1, kind="item")
         ]
-        warns.append("no recognisable structure (sections, articles or numbered items): read as one clause")
+        warns.append("không nhận ra cấu trúc (phần, mục, điều hay khoản đánh số): đọc cả văn bản như một điều khoản")
     refs = document_references(parsed.header, meta.title, clauses, meta.number)
     doc = Document(
         id=doc_id_for(meta.number, source),
@@ -55,5 +57,5 @@ def parse_file(path: str, max_bytes: int | None = None, ocr_lang: str = "vie") -
     from docsearch.ingest import DEFAULT_MAX_BYTES, extract
 
     ex = extract(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, ocr_lang=ocr_lang)
-    doc = parse_text(ex.text, source=Path(path).name, warnings=ex.warnings)
+    doc = parse_text(ex.text, source=Path(path).name, warnings=ex.warnings, ocr=ex.ocr)
     return doc

@@ -96,9 +96,9 @@ def test_upload_and_delete_with_key(client, monkeypatch_module):
     r = client.post("/documents", headers={"X-API-Key": "bi-mat"}, files={"file": ("moi.txt", text.encode(), "text/plain")})
     assert r.status_code == 201, r.text
     assert r.json()["id"] == "99-2025-QĐ-UBND"
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-    bad = client.post("/documents", headers={"X-API-Key": "bi-mat"}, files={"file": ("x.pdf", png, "application/pdf")})
-    assert bad.status_code == 415 and "PNG" in bad.json()["error"]["message"]
+    program = b"\x7fELF\x02\x01\x01" + b"\x00" * 100
+    bad = client.post("/documents", headers={"X-API-Key": "bi-mat"}, files={"file": ("x.pdf", program, "application/pdf")})
+    assert bad.status_code == 415 and "chương trình chạy được" in bad.json()["error"]["message"]
     assert client.delete("/documents/99-2025-QĐ-UBND", headers={"X-API-Key": "bi-mat"}).status_code == 204
     assert client.get("/documents/99-2025-QĐ-UBND").status_code == 404
     monkeypatch_module.setattr(get_settings(), "api_key", None)

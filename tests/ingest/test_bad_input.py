@@ -15,19 +15,20 @@ from tests.conftest import SAMPLES
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_file_gives_clear_error(tmp_path, name):
-    data, reason = CASES[name]
+    data, reason, reason_en = CASES[name]
     path = tmp_path / name
     path.write_bytes(data)
     with pytest.raises(IngestError) as info:
         parse_file(str(path))
     assert info.value.path == str(path)
     assert reason.lower() in info.value.reason.lower(), info.value.reason
+    assert reason_en.lower() in info.value.reason_in("en").lower(), info.value.reason_in("en")
 
 
 def test_password_protected_pdf(tmp_path):
     path = tmp_path / "locked.pdf"
     path.write_bytes(encrypted_pdf())
-    with pytest.raises(IngestError, match="password"):
+    with pytest.raises(IngestError, match="mật khẩu"):
         extract(path)
 
 
@@ -38,7 +39,7 @@ def test_zero_page_pdf(tmp_path):
     PdfWriter().write(buf)
     path = tmp_path / "zero.pdf"
     path.write_bytes(buf.getvalue())
-    with pytest.raises(IngestError, match="no pages|corrupt"):
+    with pytest.raises(IngestError, match="không có trang nào|bị hỏng"):
         extract(path)
 
 
@@ -55,7 +56,7 @@ def test_oversized_file_refused_before_reading(tmp_path):
     with open(path, "wb") as fh:  # sparse: 200 MB on disk costs nothing
         fh.seek(200 * 1024 * 1024 - 1)
         fh.write(b"\0")
-    with pytest.raises(IngestError, match="200 MB, over the 100 MB limit"):
+    with pytest.raises(IngestError, match="200 MB, quá giới hạn 100 MB"):
         extract(path)
 
 
@@ -64,7 +65,7 @@ def test_document_without_structure_is_one_clause_with_warning(tmp_path):
     path.write_text("Ghi chép cuộc họp giao ban sáng thứ hai, các phòng báo cáo tiến độ công việc.", encoding="utf-8")
     doc = parse_file(str(path))
     assert len(doc.clauses) == 1
-    assert any("no recognisable structure" in w for w in doc.warnings)
+    assert any("không nhận ra cấu trúc" in w for w in doc.warnings)
 
 
 def test_vietnamese_and_shell_characters_in_name(tmp_path):

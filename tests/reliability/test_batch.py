@@ -28,7 +28,7 @@ def _cp1258(text: str) -> bytes:
 def test_bad_input_batch(tmp_path):
     folder = tmp_path / "batch"
     folder.mkdir()
-    for name, (data, _reason) in CASES.items():
+    for name, (data, _reason, _en) in CASES.items():
         (folder / name).write_bytes(data)
     (folder / "locked.pdf").write_bytes(encrypted_pdf())
     (folder / "bomb.docx").write_bytes(zip_bomb())
