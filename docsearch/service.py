@@ -21,13 +21,13 @@ from docsearch.index import Index
 from docsearch.index.cache import EmbeddingCache
 from docsearch.ingest.normalize import fold, match_form
 from docsearch.linking.coverage import CoverageRow, coverage
-from docsearch.linking.export import rows_for, to_csv, to_xlsx
+from docsearch.linking.export import coverage_docx, links_docx, rows_for, search_xlsx, to_csv, to_xlsx
 from docsearch.linking.link import TaskLinks, find_targets, link_tasks
 from docsearch.linking.tasks import Task, programme_tasks
 from docsearch.model import Document, Reference, Tag
 from docsearch.pipeline import IngestReport, collect_files, ingest_files, ingest_one
 from docsearch.structure import parse_file
-from docsearch.structure.citations import nearest_existing
+from docsearch.structure.citations import citation_phrase, nearest_existing
 from docsearch.structure.passages import passages
 from docsearch.tagging import Tagger, get_tagger, load_taxonomy
 from docsearch.text.vocabulary import TASK_SECTION_RE
@@ -163,10 +163,11 @@ def document(index: Index, doc_id: str) -> DocumentOut:
     if doc is None:
         raise NotFoundError(f"không có văn bản '{doc_id}' trong chỉ mục (docsearch list cho biết các mã)")
     ids = {c["address"]: c["id"] for c in index.store.clause_tree(doc_id)}
+    row = index.store.document_info(doc_id)
     incoming = index.store.incoming_references(doc.metadata.number, doc.metadata.title, doc_id)
     return DocumentOut(
         id=doc.id, source=doc.source, metadata=asdict(doc.metadata), warnings=doc.warnings,
-        clauses=[ClauseOut.model_validate({**asdict(c), "id": ids.get(c.address),
+        clauses=[ClauseOut.model_validate({**asdict(c), "id": ids.get(c.address), "citation": citation_phrase(c.address, row),
                                            "tags": [TagOut.model_validate(t) for t in c.tags]}) for c in doc.clauses],
         references=references(index, doc.references),
         referenced_by=[IncomingReference.model_validate(r) for r in incoming])
@@ -187,7 +188,7 @@ def clause(index: Index, clause_id: int) -> ClauseDetail:
                 index.store.incoming_references(info.get("number"), info.get("title"), r["doc_id"])
                 if x["address"] and (x["address"] == r["address"] or x["address"].startswith(r["address"] + "."))]
     return ClauseDetail.model_validate({
-        **r, "page": r["page"] or 1, "tags": [TagOut.model_validate(t) for t in tags], "linked_tasks": linked,
+        **r, "page": r["page"] or 1, "citation": citation_phrase(r["address"], info), "tags": [TagOut.model_validate(t) for t in tags], "linked_tasks": linked,
         "references": references(index, index.store.references(r["doc_id"], r["address"])), "cited_by": cited_by})
 
 
@@ -391,9 +392,14 @@ def coverage_of(index: Index, doc_id: str) -> CoverageOut:
 
 
 def export_links(index: Index, fmt: str = "xlsx", programme: str | None = None, target: str | None = None) -> bytes:
-    """The task → clause table (every link not rejected) as XLSX or CSV, with each clause's breadcrumb."""
+    """The task → clause table: every link not rejected as XLSX or CSV, with each clause's breadcrumb; or, as
+    DOCX, the appendix offices attach to a programme (one row per task: the clauses it carries out)."""
+    if fmt == "docx":
+        if not programme:
+            raise InvalidRequestError("bảng đối chiếu Word cần mã chương trình (programme)")
+        return export_links_docx(index, programme, target)
     if fmt not in ("xlsx", "csv"):
-        raise InvalidRequestError(f"định dạng '{fmt}' không có (xlsx, csv)")
+        raise InvalidRequestError(f"định dạng '{fmt}' không có (xlsx, csv, docx)")
     stored = index.store.links(programme=programme, target=target, active=True)
     crumbs: dict[str, dict[str, str]] = {}
     for r in stored:
@@ -404,4 +410,59 @@ def export_links(index: Index, fmt: str = "xlsx", programme: str | None = None, 
     for row, r in zip(rows, stored):
         row[3] = labels.get(r["target_doc"], r["target_doc"])
     return to_csv(rows) if fmt == "csv" else to_xlsx(rows)
+
+
+STATUS_WORDS = {"confirmed": "Đã xác nhận", "suggested": "Đề xuất", "rejected": "Đã loại"}
+
+
+def export_links_docx(index: Index, programme: str, target: str | None = None) -> bytes:
+    """The appendix table of a programme: for each task, the clauses it carries out — those a person confirmed,
+    else the first suggestion (marked Đề xuất) — as the phrases staff cite them with."""
+    stored = index.store.links(programme=programme, target=target)
+    if not stored:
+        raise NotFoundError(f"chương trình '{programme}' chưa có liên kết nào (hãy chạy liên kết trước)")
+    info = index.store.document_info(programme) or {"id": programme}
+    targets = list(dict.fromkeys(r["target_doc"] for r in stored))
+    target_info = {t: index.store.document_info(t) or {"id": t} for t in targets}
+    tasks: dict[str, dict] = {}
+    for r in stored:  # in the order the tasks were stored, i.e. the programme's order
+        t = tasks.setdefault(r["task_address"] or r["task_text"][:60], {
+            "task": r["task_text"], "address": r["task_address"] if r["task_doc"] == programme else None,
+            "confirmed": [], "first": None, "rejected": 0})
+        if r["status"] == "confirmed":
+            t["confirmed"].append(r)
+        elif r["status"] == "suggested" and r["rank"] == 1:
+            t["first"] = r
+        elif r["status"] == "rejected":
+            t["rejected"] += 1
+
+    def phrase(r: dict) -> str:
+        doc = target_info[r["target_doc"]] if len(targets) > 1 else None
+        return citation_phrase(r["clause_address"], doc)
+
+    rows = []
+    for t in tasks.values():
+        chosen = t["confirmed"] or ([t["first"]] if t["first"] else [])
+        status = "confirmed" if t["confirmed"] else "suggested" if t["first"] else "rejected"
+        address = t["address"] if t["address"] and not t["address"].isdigit() else None
+        rows.append({"task": t["task"], "address": address, "clauses": [phrase(r) for r in chosen],
+                     "status": STATUS_WORDS[status]})
+    return links_docx(info, [target_info[t] for t in targets], rows)
+
+
+def export_coverage_docx(index: Index, doc_id: str) -> bytes:
+    cov = coverage_of(index, doc_id)
+    rows = [r.model_dump() for r in cov.rows]
+    uncovered = [r for r in rows if r["address"] in set(cov.uncovered)]
+    return coverage_docx(_document_info(index, doc_id), rows, uncovered)
+
+
+def export_search(index: Index, query: str, k: int = 50, **filters) -> bytes:
+    """The results of a search as XLSX, each clause with the phrase that cites it."""
+    out = search(index, query, k=k, **filters)
+    docs = {d["id"]: d for d in index.documents()}
+    hits = [{"document": h.doc_number or h.doc_id, "address": h.address,
+             "citation": citation_phrase(h.address, docs.get(h.doc_id)), "text": h.snippet_text, "score": h.score}
+            for h in out.hits]
+    return search_xlsx(query, hits)
 

@@ -15,6 +15,7 @@ class View(BaseModel):
 class TagOut(View):
     topic: str
     score: float
+    evidence: list[str] = Field(default=[], description="the words or the similarity that gave the tag")
 
 
 class HitOut(View):
@@ -67,6 +68,8 @@ class ClauseOut(View):
     kind: str = "item"
     fields: dict[str, str] = {}
     tags: list[TagOut] = []
+    citation: str = Field(default="", description="the phrase staff cite the clause with ('điểm a khoản 2 Mục III "
+                                                   "Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị')")
 
 
 class ReferenceOut(View):

@@ -16,7 +16,8 @@ from docsearch.views import CoverageOut, LinkRecord, LinkResponse
 
 router = APIRouter(tags=["linking"])
 
-MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
+MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 @router.post("/link", response_model=LinkResponse)
@@ -64,9 +65,17 @@ def coverage_of(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -
 
 
 @router.get("/export/links")
-def export_links(index: IndexDep, format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx",
+def export_links(index: IndexDep, format: Annotated[str, Query(pattern="^(xlsx|csv|docx)$")] = "xlsx",
                  programme: Annotated[str | None, Query(max_length=200)] = None,
                  target: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    """The task → clause table: XLSX or CSV (every link not rejected), or DOCX (the appendix of one programme)."""
     data = service.export_links(index, format, programme=programme, target=target)
     return Response(data, media_type=MEDIA[format],
                     headers={"Content-Disposition": f'attachment; filename="lien-ket-nhiem-vu.{format}"'})
+
+
+@router.get("/export/coverage/{doc_id}")
+def export_coverage(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> Response:
+    """The coverage of a resolution as a Word report."""
+    return Response(service.export_coverage_docx(index, doc_id), media_type=MEDIA["docx"],
+                    headers={"Content-Disposition": 'attachment; filename="bao-quat.docx"'})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from api.deps import IndexDep
 from docsearch import service
@@ -29,3 +30,18 @@ def search(
 ) -> SearchOut:
     return service.search(index, q, k=k, mode=mode, doc=doc, doc_type=type, issuer=issuer, year_from=year_from,
                           year_to=year_to, topic=topic, address=address)
+
+
+@router.get("/export/search")
+def export_search(
+    index: IndexDep,
+    q: Annotated[str, Query(min_length=1)],
+    k: Annotated[int, Query(ge=1)] = 50,
+    doc: Annotated[list[str] | None, Query()] = None,
+    type: Annotated[str | None, Query(max_length=100)] = None,
+    topic: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    """Search results as XLSX, each clause with the phrase that cites it."""
+    data = service.export_search(index, q, k=k, doc=doc, doc_type=type, topic=topic)
+    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="ket-qua-tim-kiem.xlsx"'})

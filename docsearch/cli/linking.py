@@ -38,7 +38,7 @@ def cmd_link(args) -> int:
             result = service.link_task_list(ix, read_task_file(args.tasks), args.target or [], top=args.top)
             view = service.link_view(ix, result)
         labels = {t: (d.number or t) for t in view.targets for d in service.documents(ix) if d.id == t}
-        for fmt in ("xlsx", "csv"):
+        for fmt in ("xlsx", "csv", "docx"):
             out = getattr(args, fmt)
             if out:
                 Path(out).write_bytes(service.export_links(ix, fmt, programme=view.programme))
@@ -46,7 +46,7 @@ def cmd_link(args) -> int:
     if args.json:
         print_json(view)
         return 0
-    if args.xlsx or args.csv:
+    if args.xlsx or args.csv or args.docx:
         return 0
     print(f"{view.programme} → {', '.join(labels.get(t, t) for t in view.targets)}: {len(view.tasks)} nhiệm vụ")
 
@@ -94,6 +94,10 @@ def cmd_reject(args) -> int:
 def cmd_coverage(args) -> int:
     with open_index(args) as ix:
         cov = service.coverage_of(ix, args.doc)
+        if args.docx:
+            Path(args.docx).write_bytes(service.export_coverage_docx(ix, args.doc))
+            print(f"đã ghi {args.docx}", file=sys.stderr)
+            return 0
     if args.json:
         print_json(cov)
         return 0
@@ -106,7 +110,8 @@ def cmd_coverage(args) -> int:
 
 
 def cmd_export(args) -> int:
-    fmt = "csv" if args.out.lower().endswith(".csv") else "xlsx"
+    fmt = args.out.lower().rsplit(".", 1)[-1]
+    fmt = fmt if fmt in ("csv", "docx") else "xlsx"
     with open_index(args) as ix:
         data = service.export_links(ix, fmt, programme=args.programme, target=args.target)
     Path(args.out).write_bytes(data)
@@ -139,6 +144,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--xlsx", help="ghi bảng nhiệm vụ → điều khoản ra tệp .xlsx")
     p.add_argument("--csv", help="ghi bảng nhiệm vụ → điều khoản ra tệp .csv")
+    p.add_argument("--docx", help="ghi phụ lục đối chiếu (STT | Nhiệm vụ | Điều khoản | Trạng thái) ra tệp .docx")
     p.set_defaults(func=cmd_link)
 
     p = add_index_option(sub.add_parser("links", help="các liên kết đã lưu"))
@@ -157,10 +163,11 @@ def register(sub) -> None:
     p = add_index_option(sub.add_parser("coverage", help="mức bao phủ một nghị quyết: điều khoản nào có, chưa có nhiệm vụ"))
     p.add_argument("doc")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--docx", help="ghi báo cáo bao quát ra tệp .docx")
     p.set_defaults(func=cmd_coverage)
 
-    p = add_index_option(sub.add_parser("export", help="xuất bảng liên kết ra .xlsx hoặc .csv"))
-    p.add_argument("out", help="tệp ra (.xlsx hoặc .csv)")
+    p = add_index_option(sub.add_parser("export", help="xuất bảng liên kết ra .xlsx, .csv hoặc .docx"))
+    p.add_argument("out", help="tệp ra (.xlsx, .csv, hoặc .docx: phụ lục đối chiếu, cần --programme)")
     p.add_argument("--programme")
     p.add_argument("--target")
     p.set_defaults(func=cmd_export)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import html
 import re
 import sys
+from pathlib import Path
 
 from docsearch import service
 from docsearch.cli.common import add_index_option, open_index, print_json
 
 
 def cmd_search(args) -> int:
+    if args.xlsx:
+        with open_index(args) as ix:
+            data = service.export_search(ix, args.query, k=args.k, mode=args.mode, doc=args.doc, doc_type=args.type,
+                                         issuer=args.issuer, year_from=args.year_from, year_to=args.year_to,
+                                         topic=args.topic, address=args.address)
+        Path(args.xlsx).write_bytes(data)
+        print(f"đã ghi {args.xlsx}", file=sys.stderr)
+        return 0
     with open_index(args) as ix:
         out = service.search(ix, args.query, k=args.k, mode=args.mode, doc=args.doc, doc_type=args.type,
                              issuer=args.issuer, year_from=args.year_from, year_to=args.year_to, topic=args.topic,
@@ -43,4 +52,5 @@ def register(sub) -> None:
     p.add_argument("--topic", help="mã chủ đề trong bộ chủ đề")
     p.add_argument("--address", help="địa chỉ điều khoản (tiền tố), ví dụ III.2")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--xlsx", help="ghi kết quả ra tệp .xlsx (kèm câu trích dẫn từng điều khoản)")
     p.set_defaults(func=cmd_search)

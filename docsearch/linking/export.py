@@ -72,3 +72,121 @@ def _csv_safe(v):
     if isinstance(v, str) and v.lstrip("\t\r")[:1] in ("=", "+", "-", "@"):
         return "'" + v
     return v
+
+
+# -- Word (DOCX) -------------------------------------------------------------------------------------------------
+def _docx_base(title_lines: list[str], subtitle: str):
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from docx.shared import Cm
+
+    d = Docx()
+    section = d.sections[0]  # A4, the margins of Vietnamese administrative documents (left 3 cm, others 2 cm)
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
+    section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+    style = d.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(13)
+    for k, line in enumerate(title_lines):
+        p = d.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(line)
+        run.bold = k < 2
+    if subtitle:
+        p = d.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(subtitle).italic = True
+    return d
+
+
+def _table(d, header: list[str], rows: list[list[str]], widths_cm: list[float]):
+    from docx.shared import Cm
+
+    t = d.add_table(rows=1, cols=len(header))
+    t.style = "Table Grid"
+    for cell, text in zip(t.rows[0].cells, header):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for r in rows:
+        cells = t.add_row().cells
+        for cell, text in zip(cells, r):
+            cell.text = str(text)
+    t.autofit = False  # fixed widths: Word and LibreOffice both keep the task column wide
+    for col, w in zip(t.columns, widths_cm):
+        col.width = Cm(w)
+    for row in t.rows:
+        for cell, w in zip(row.cells, widths_cm):
+            cell.width = Cm(w)
+    return t
+
+
+def _save(d) -> bytes:
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def links_docx(programme: dict, targets: list[dict], tasks: list[dict]) -> bytes:
+    """The linking table as an appendix of the programme, in the layout offices use: a header block naming the
+    programme (số ký hiệu) and the document(s) it implements, then STT | Nhiệm vụ | Điều khoản được thực hiện |
+    Trạng thái. `tasks`: {task, address, clauses: [citation phrase], status} in the programme's order."""
+    label = (f"{programme.get('type') or 'Chương trình'} số {programme['number']}" if programme.get("number")
+             else programme.get("title") or programme.get("id", ""))
+    implemented = "; ".join(f"{t.get('type') or 'Văn bản'} số {t.get('number') or t.get('id')}" for t in targets)
+    d = _docx_base(["PHỤ LỤC", "BẢNG ĐỐI CHIẾU NHIỆM VỤ VỚI ĐIỀU KHOẢN ĐƯỢC THỰC HIỆN"],
+                   f"(Kèm theo {label}, thực hiện {implemented})")
+    rows = [[str(i), t["task"], "\n".join(t["clauses"]) or "—", t["status"]] for i, t in enumerate(tasks, 1)]
+    _table(d, ["STT", "Nhiệm vụ", "Điều khoản được thực hiện", "Trạng thái"], rows, [1.3, 7.4, 5.0, 2.3])
+    return _save(d)
+
+
+def coverage_docx(document: dict, rows: list[dict], uncovered: list[dict]) -> bytes:
+    """The coverage of a resolution: every clause with the number of tasks that carry it out, then the clauses of
+    its nhiệm vụ / giải pháp sections no task carries out. rows / uncovered: {address, heading, confirmed,
+    suggested, tasks}."""
+    label = f"{document.get('type') or 'Văn bản'} số {document.get('number') or document.get('id')}"
+    d = _docx_base(["BÁO CÁO MỨC ĐỘ BAO QUÁT", f"CÁC ĐIỀU KHOẢN CỦA {label.upper()}"],
+                   (document.get("title") or "")[:300])
+    table = [[r["address"], r["heading"][:300], f"{r['confirmed']} / {r['suggested']}", ", ".join(r["tasks"][:20])]
+             for r in rows]
+    _table(d, ["Điều khoản", "Nội dung", "Xác nhận / đề xuất", "Nhiệm vụ thực hiện"], table, [2.2, 7.5, 2.3, 4.0])
+    d.add_paragraph()
+    d.add_paragraph().add_run(f"Điều khoản nhiệm vụ, giải pháp chưa có nhiệm vụ thực hiện ({len(uncovered)})").bold = True
+    for r in uncovered:
+        d.add_paragraph(f"{r['address']}: {r['heading'][:300]}", style="List Bullet")
+    if not uncovered:
+        d.add_paragraph("Không có: mọi điều khoản nhiệm vụ, giải pháp đều có nhiệm vụ thực hiện.")
+    return _save(d)
+
+
+SEARCH_COLUMNS = ["STT", "Văn bản", "Điều khoản", "Trích dẫn", "Nội dung", "Điểm"]
+
+
+def search_xlsx(query: str, hits: list[dict]) -> bytes:
+    """Search results as a spreadsheet: the query on top, one row per clause with its citation phrase."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Kết quả tìm kiếm"
+    ws.append(["Tìm kiếm:", query])
+    ws.append([])
+    ws.append(SEARCH_COLUMNS)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for i, h in enumerate(hits, 1):
+        ws.append([i, h["document"], h["address"], h["citation"], h["text"][:30000], round(h["score"], 4)])
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":  # text from documents is never a formula
+                cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for col, w in zip("ABCDEF", [6, 18, 12, 40, 90, 8]):
+        ws.column_dimensions[col].width = w
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

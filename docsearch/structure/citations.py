@@ -129,3 +129,48 @@ def nearest_existing(address: str, existing: Container[str]) -> str | None:
             return a
         parts.pop()
     return None
+
+
+def vn_date(iso: str | None) -> str:
+    """"2024-12-22" → "22/12/2024", as Vietnamese documents write dates; "" when unknown."""
+    if not iso or len(iso) < 10:
+        return iso or ""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+
+
+def _unit(part: str, numeric_seen: int) -> str:
+    if part.startswith("PL-"):
+        return f"Phụ lục {part[3:]}"
+    if part.startswith("Điều "):
+        return part
+    if part.startswith("-"):
+        return f"ý thứ {part[1:]}" if part[1:].isdigit() else "ý"
+    if roman_value(part) is not None:
+        return f"Mục {part}"
+    if part[:1].isdigit():
+        return ("khoản " if numeric_seen == 0 else "mục ") + part
+    return f"điểm {part}"
+
+
+def citation_phrase(address: str, doc: dict | None = None) -> str:
+    """The phrase staff write in a programme to cite a clause: "điểm a khoản 2 Mục III Nghị quyết số 57-NQ/TW ngày
+    22/12/2024 của Bộ Chính trị"; for a law "điểm a khoản 2 Điều 5 Luật Đất đai số 31/2024/QH15". `doc` is the
+    document's row (type, number, date, issuer, title)."""
+    parts = address.split(".")
+    units, numeric_seen = [], 0
+    for part in parts:
+        units.append(_unit(part, numeric_seen))
+        numeric_seen += part[:1].isdigit()
+    where = " ".join(reversed(units))
+    if not doc:
+        return where
+    dtype, number = doc.get("type") or "Văn bản", doc.get("number")
+    if dtype in ("Luật", "Bộ luật") and doc.get("title"):
+        name = doc["title"] if doc["title"].lower().startswith(dtype.lower()) else f"{dtype} {doc['title']}"
+        return f"{where} {name}" + (f" số {number}" if number else "")
+    phrase = f"{where} {dtype}" + (f" số {number}" if number else "")
+    if doc.get("date"):
+        phrase += f" ngày {vn_date(doc['date'])}"
+    if doc.get("issuer"):
+        phrase += f" của {doc['issuer']}"
+    return phrase
