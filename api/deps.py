@@ -1,14 +1,16 @@
-"""Typed dependencies: the settings and the shared read-only index."""
+"""Typed dependencies: the settings, the shared reader index, the writer (a yield dependency), and who is asking
+with which role (ReadAccess, EditorAccess, AdminAccess)."""
 
 from __future__ import annotations
 
-import hmac
 import threading
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException
 
+from docsearch import accounts, service
+from docsearch.accounts import User
 from docsearch.config import Settings, get_settings
 from docsearch.errors import IndexBusyError
 from docsearch.index import Index
@@ -31,14 +33,6 @@ def reset_index() -> None:
         if _index is not None:
             _index.close()
         _index = None
-
-
-def require_api_key(x_api_key: Annotated[str | None, Header()] = None) -> None:
-    key = get_settings().api_key
-    if not key:
-        raise HTTPException(403, "write endpoints are disabled: set DOCSEARCH_API_KEY on the server to enable them")
-    if not x_api_key or not hmac.compare_digest(x_api_key.encode(), key.encode()):
-        raise HTTPException(403, "missing or wrong X-API-Key")
 
 
 _write_lock = threading.Lock()
@@ -79,4 +73,25 @@ def get_writer() -> Iterator[Index]:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 IndexDep = Annotated[Index, Depends(get_index)]
 WriterDep = Annotated[Index, Depends(get_writer)]
-WriteAccess = Annotated[None, Depends(require_api_key)]
+
+
+def get_user(index: IndexDep, authorization: Annotated[str | None, Header()] = None,
+             x_api_key: Annotated[str | None, Header()] = None) -> User | None:
+    """Who makes the request: `Authorization: Bearer <session or API token>`, or `X-API-Key`; None: nobody."""
+    bearer = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
+    return service.current_user(index, bearer, x_api_key)
+
+
+UserDep = Annotated[User | None, Depends(get_user)]
+
+
+def _role(role: str):
+    def check(user: UserDep) -> User | None:
+        return accounts.require(user, role, get_settings().public_read)
+
+    return check
+
+
+ReadAccess = Annotated[User | None, Depends(_role("viewer"))]
+EditorAccess = Annotated[User, Depends(_role("editor"))]
+AdminAccess = Annotated[User, Depends(_role("admin"))]

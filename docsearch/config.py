@@ -40,9 +40,14 @@ class Settings(BaseSettings):
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
     ivf_nprobe: int | None = None  # default: max(64, lists / 16)
     lock_timeout: float = Field(default=600.0, description="seconds a writer waits for another writer's lock")
+    # accounts (docsearch/accounts.py)
+    public_read: bool = Field(default=True, description="anyone may search and read without logging in")
+    secret_key: str | None = Field(default=None, description="signs session tokens; default: one kept in the store")
+    session_minutes: int = Field(default=8 * 60, description="how long a login lasts")
     # API
     api_lock_timeout: float = Field(default=60.0, description="seconds an API write waits for the write lock")
-    api_key: str | None = Field(default=None, description="X-API-Key for write endpoints; unset = read-only API")
+    api_key: str | None = Field(default=None, description="a service key (X-API-Key) with the admin role, for "
+                                                          "scripts and deployments; people use accounts")
     cors_origins: str = ""
     max_upload_mb: int = 50
     max_query_chars: int = 2000

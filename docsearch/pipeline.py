@@ -34,7 +34,8 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def ingest_one(index, path: Path, tagger=None, source: str | None = None) -> tuple[bool, object]:
+def ingest_one(index, path: Path, tagger=None, source: str | None = None,
+               actor: str | None = None) -> tuple[bool, object]:
     """Parse one file and index it; (added, document). The same file re-ingested under a new number replaces its
     old entry. Raises IngestError with the reason when the file cannot be read."""
     from docsearch.config import get_settings
@@ -46,8 +47,8 @@ def ingest_one(index, path: Path, tagger=None, source: str | None = None) -> tup
         doc.source = source
     old = index.store.doc_id_by_source(doc.source)
     if old and old != doc.id:
-        index.remove(old)
-    return index.add(doc, tagger=tagger), doc
+        index.remove(old, actor=actor)
+    return index.add(doc, tagger=tagger, actor=actor), doc
 
 
 def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path], None] | None = None,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from docsearch import accounts
 from docsearch.config import get_settings
 from docsearch.errors import IngestError, InvalidRequestError, NotFoundError
 from docsearch.index import Index
@@ -32,6 +33,7 @@ from docsearch.structure.passages import passages
 from docsearch.tagging import Tagger, get_tagger, load_taxonomy
 from docsearch.text.vocabulary import TASK_SECTION_RE
 from docsearch.views import (
+    AuditOut,
     ClauseDetail,
     ClauseOut,
     CoverageOut,
@@ -48,11 +50,13 @@ from docsearch.views import (
     LinkResponse,
     ReferenceOut,
     SearchOut,
+    SessionOut,
     SuggestionOut,
     TagOut,
     TaskOut,
     TopicClause,
     TopicOut,
+    UserOut,
 )
 
 STATUSES = ("suggested", "confirmed", "rejected")
@@ -91,10 +95,10 @@ def ingest_paths(index: Index, paths: Iterable[str | Path], tags: bool = True,
     return ingest_files(index, files, tagger=tagger_for(index) if tags else None, progress=progress)
 
 
-def ingest_upload(index: Index, path: Path, name: str) -> IngestOut:
+def ingest_upload(index: Index, path: Path, name: str, actor: str | None = None) -> IngestOut:
     """Ingest one uploaded file (saved at `path`, named `name` by its sender) and publish it. `index` writable."""
     try:
-        added, doc = ingest_one(index, path, tagger=tagger_for(index), source=name)
+        added, doc = ingest_one(index, path, tagger=tagger_for(index), source=name, actor=actor)
     except IngestError as exc:  # the reason, under the name its sender knows the file by
         raise IngestError(name, exc.reason) from None
     if added:
@@ -141,7 +145,9 @@ def search(index: Index, query: str, k: int = 10, mode: str = "hybrid", doc: lis
         raise InvalidRequestError(f"chế độ tìm '{mode}' không có (hybrid, bm25, dense)")
     hits = index.search(query, k=k, mode=mode, doc=doc, doc_type=doc_type, issuer=issuer, year_from=year_from,
                         year_to=year_to, topic=topic, address_prefix=address)
-    return SearchOut(query=query, k=k, restored=hits.restored, hits=[
+    named = {d["id"]: d for d in index.documents() if d["id"] in hits.doc_ids}
+    return SearchOut(query=query, k=k, restored=hits.restored,
+                     named_documents=[DocumentSummary.model_validate(named[i]) for i in hits.doc_ids if i in named], hits=[
         HitOut.model_validate({**asdict(h), "heading": h.heading[:300]}) for h in hits])
 
 
@@ -170,7 +176,8 @@ def document(index: Index, doc_id: str) -> DocumentOut:
         clauses=[ClauseOut.model_validate({**asdict(c), "id": ids.get(c.address), "citation": citation_phrase(c.address, row),
                                            "tags": [TagOut.model_validate(t) for t in c.tags]}) for c in doc.clauses],
         references=references(index, doc.references),
-        referenced_by=[IncomingReference.model_validate(r) for r in incoming])
+        referenced_by=[IncomingReference.model_validate(r) for r in incoming],
+        added=(row or {}).get("added"), added_by=(row or {}).get("added_by"))
 
 
 def clause(index: Index, clause_id: int) -> ClauseDetail:
@@ -218,9 +225,9 @@ def references(index: Index, refs: list[Reference]) -> list[ReferenceOut]:
             for r, (target, clause_id) in zip(refs, reference_targets(index, refs))]
 
 
-def remove_document(index: Index, doc_id: str) -> None:
+def remove_document(index: Index, doc_id: str, actor: str | None = None) -> None:
     """Remove a document, its clauses and its links, and publish. `index` writable."""
-    if not index.remove(doc_id):
+    if not index.remove(doc_id, actor=actor):
         raise NotFoundError(f"không có văn bản '{doc_id}' trong chỉ mục")
     index.commit()
 
@@ -274,10 +281,10 @@ def programme_targets(index: Index, programme: Document, targets: list[str] | No
 
 
 def link_programme(index: Index, programme: Document, targets: list[str] | None = None, top: int = 5,
-                   tagger: Tagger | None = None) -> LinkResult:
+                   tagger: Tagger | None = None, actor: str | None = None) -> LinkResult:
     """Index the programme (so its tasks can be read and searched beside the resolution), find its targets, link
     every task and store the suggestions (decisions already taken are kept). `index` must be writable."""
-    if index.add(programme, tagger=tagger if tagger is not None else tagger_for(index)):
+    if index.add(programme, tagger=tagger if tagger is not None else tagger_for(index), actor=actor):
         index.commit()
     target_ids = programme_targets(index, programme, targets)
     tasks = programme_tasks(programme)
@@ -286,11 +293,13 @@ def link_programme(index: Index, programme: Document, targets: list[str] | None 
                                   "pháp, không có bảng nhiệm vụ)")
     links = link_tasks(index, tasks, target_ids, top=top)
     index.store.save_suggestions(programme.id, target_ids[0], links)
+    if actor is not None:
+        index.store.record(actor, "link", programme.id, f"{len(tasks)} nhiệm vụ → {', '.join(target_ids)}")
     return LinkResult(programme.id, target_ids, links)
 
 
 def link_programme_file(index: Index, path: str | Path, targets: list[str] | None = None, top: int = 5,
-                        name: str | None = None) -> LinkResponse:
+                        name: str | None = None, actor: str | None = None) -> LinkResponse:
     """Read a programme file (named `name` by its sender, when uploaded) and link it: `link_programme`, as the
     view the page and the CLI show."""
     try:
@@ -299,7 +308,7 @@ def link_programme_file(index: Index, path: str | Path, targets: list[str] | Non
         raise IngestError(name or str(path), exc.reason) from None
     if name is not None:
         doc.source = name
-    return link_view(index, link_programme(index, doc, targets, top=top))
+    return link_view(index, link_programme(index, doc, targets, top=top, actor=actor))
 
 
 def list_tasks(items: list[TaskInput]) -> list[Task]:
@@ -313,7 +322,8 @@ def list_tasks(items: list[TaskInput]) -> list[Task]:
     return out
 
 
-def link_task_list(index: Index, items: list[TaskInput], targets: list[str], top: int = 5) -> LinkResult:
+def link_task_list(index: Index, items: list[TaskInput], targets: list[str], top: int = 5,
+                   actor: str | None = None) -> LinkResult:
     """Link a plain list of tasks (typed or pasted by staff) to the target documents and store the suggestions
     under an id made from the texts. `index` must be writable."""
     if not targets:
@@ -325,6 +335,8 @@ def link_task_list(index: Index, items: list[TaskInput], targets: list[str], top
     programme = "danh-sach-" + hashlib.sha1("\n".join(t.text for t in tasks).encode()).hexdigest()[:10]
     links = link_tasks(index, tasks, targets, top=top)
     index.store.save_suggestions(programme, targets[0], links)
+    if actor is not None:
+        index.store.record(actor, "link", programme, f"{len(tasks)} nhiệm vụ → {', '.join(targets)}")
     return LinkResult(programme, list(targets), links)
 
 
@@ -342,17 +354,17 @@ def link_view(index: Index, result: LinkResult) -> LinkResponse:
             row = stored.get((key, s.doc_id or result.targets[0], s.address), {})
             suggestions.append(SuggestionOut.model_validate({
                 **asdict(s), "doc_id": s.doc_id or "", "link_id": row.get("id"),
-                "status": row.get("status", "suggested")}))
+                "status": row.get("status", "suggested"), "decided_by": row.get("decided_by")}))
         tasks.append(TaskOut(id=tl.task.id, address=tl.task.address, group=tl.task.group, text=tl.task.text,
                              suggestions=suggestions))
     return LinkResponse(programme=result.programme, target=result.targets[0], targets=result.targets, tasks=tasks)
 
 
-def set_link_status(index: Index, link_id: int, status: str) -> LinkRecord:
-    """Confirm or reject a suggested link (or set it back to suggested). `index` writable."""
+def set_link_status(index: Index, link_id: int, status: str, actor: str | None = None) -> LinkRecord:
+    """Confirm or reject a suggested link (or set it back to suggested); records who did. `index` writable."""
     if status not in STATUSES:
         raise InvalidRequestError(f"trạng thái '{status}' không hợp lệ ({', '.join(STATUSES)})")
-    row = index.store.set_link_status(link_id, status)
+    row = index.store.set_link_status(link_id, status, actor=actor)
     if row is None:
         raise NotFoundError(f"không có liên kết {link_id}")
     return LinkRecord.model_validate(row)
@@ -466,3 +478,59 @@ def export_search(index: Index, query: str, k: int = 50, **filters) -> bytes:
             for h in out.hits]
     return search_xlsx(query, hits)
 
+
+
+# -- accounts and the audit trail ------------------------------------------------------------------------------
+def add_user(index: Index, name: str, role: str, password: str, actor: str) -> UserOut:
+    """Create an account, or set an existing one's role and password."""
+    user = accounts.add_user(index.store, name, role, password, actor)
+    return UserOut(name=user.name, role=user.role)
+
+
+def users(index: Index) -> list[UserOut]:
+    return [UserOut.model_validate(u) for u in index.store.users()]
+
+
+def remove_user(index: Index, name: str, actor: str) -> None:
+    if not index.store.remove_user(name, actor):
+        raise NotFoundError(f"không có tài khoản '{name}'")
+
+
+def new_api_token(index: Index, name: str, label: str, actor: str) -> str:
+    return accounts.new_api_token(index.store, name, label, actor)
+
+
+def login(index: Index, name: str, password: str) -> SessionOut:
+    """A session token for a name and password (the page's login); AuthError when they do not match."""
+    user = accounts.authenticate(index.store, name, password)
+    if user is None:
+        raise accounts.AuthError("sai tên tài khoản hoặc mật khẩu", 401, en="wrong account name or password")
+    s = get_settings()
+    index.store.record(user.name, "login", user.name)
+    return SessionOut(access_token=accounts.session_token(index.store, user, s.session_minutes, s.secret_key),
+                      user=user.name, role=user.role)
+
+
+def current_user(index: Index, bearer: str | None, api_key: str | None) -> accounts.User | None:
+    """Who makes a request: the service key (DOCSEARCH_API_KEY, admin), a session or API token, or nobody."""
+    import hmac
+
+    s = get_settings()
+    if api_key:
+        if s.api_key and hmac.compare_digest(api_key.encode(), s.api_key.encode()):
+            return accounts.User("khoa-dich-vu", "admin")
+        user = accounts.user_for_token(index.store, api_key, s.secret_key)
+        if user is None:
+            raise accounts.AuthError("khóa API sai hoặc đã bị thu hồi", 401, en="wrong or revoked API key")
+        return user
+    if bearer:
+        user = accounts.user_for_token(index.store, bearer, s.secret_key)
+        if user is None:
+            raise accounts.AuthError("phiên đăng nhập đã hết hạn hoặc không hợp lệ; hãy đăng nhập lại", 401,
+                                     en="the session expired or is invalid; log in again")
+        return user
+    return None
+
+
+def audit(index: Index, actor: str | None = None, action: str | None = None, limit: int = 200) -> list[AuditOut]:
+    return [AuditOut.model_validate(r) for r in index.store.audit(actor=actor, action=action, limit=limit)]

@@ -35,13 +35,6 @@ class HitOut(View):
     tags: list[TagOut] = []
 
 
-class SearchOut(View):
-    query: str
-    k: int
-    restored: str | None = Field(default=None, description="the query with its diacritics restored, when typed without")
-    hits: list[HitOut]
-
-
 class DocumentSummary(View):
     id: str
     source: str | None = None
@@ -53,6 +46,17 @@ class DocumentSummary(View):
     title: str | None = None
     signer: str | None = None
     clauses: int = 0
+    added: str | None = None
+    added_by: str | None = Field(default=None, description="the account that uploaded it")
+
+
+class SearchOut(View):
+    query: str
+    k: int
+    restored: str | None = Field(default=None, description="the query with its diacritics restored, when typed without")
+    named_documents: list[DocumentSummary] = Field(default=[], description="indexed documents the query names "
+                                                                          "('NQ 57', 'Luật Đất đai'): shown first")
+    hits: list[HitOut]
 
 
 class ClauseOut(View):
@@ -101,6 +105,8 @@ class DocumentOut(View):
     references: list[ReferenceOut]
     referenced_by: list[IncomingReference]
     warnings: list[str] = []
+    added: str | None = None
+    added_by: str | None = None
 
 
 class LinkedTask(View):
@@ -146,6 +152,7 @@ class TopicClause(View):
 
 class SuggestionOut(View):
     link_id: int | None = None
+    decided_by: str | None = None
     address: str
     clause_id: int
     score: float
@@ -174,6 +181,8 @@ class LinkResponse(View):
 
 class LinkRecord(View):
     id: int
+    updated: str | None = None
+    decided_by: str | None = Field(default=None, description="the account that confirmed or rejected it")
     task_doc: str
     task_address: str | None
     task_text: str
@@ -208,4 +217,27 @@ class IngestOut(View):
 
 
 class DecisionOut(LinkRecord):
-    updated: str | None = None
+    pass
+
+
+class AuditOut(View):
+    id: int
+    at: str
+    actor: str | None
+    action: str = Field(description="upload, delete, confirmed, rejected, link, user-add, user-remove, token-add …")
+    target: str | None = None
+    detail: str | None = None
+
+
+class UserOut(View):
+    name: str
+    role: str
+    created: str | None = None
+    active: bool = True
+
+
+class SessionOut(View):
+    access_token: str
+    token_type: str = "bearer"
+    user: str
+    role: str

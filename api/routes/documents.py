@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Path, UploadFile
 
-from api.deps import IndexDep, WriteAccess, WriterDep, writer
+from api.deps import AdminAccess, EditorAccess, IndexDep, ReadAccess, WriterDep, writer
 from api.upload import save_upload
 from docsearch import service
 from docsearch.views import ClauseDetail, DocumentOut, DocumentSummary, IngestOut
@@ -15,32 +15,33 @@ router = APIRouter(tags=["documents"])
 
 
 @router.get("/documents", response_model=list[DocumentSummary])
-def list_documents(index: IndexDep) -> list[DocumentSummary]:
+def list_documents(_: ReadAccess, index: IndexDep) -> list[DocumentSummary]:
     return service.documents(index)
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut)
-def get_document(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> DocumentOut:
+def get_document(_: ReadAccess, doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> DocumentOut:
     return service.document(index, doc_id)
 
 
 @router.get("/clauses/{clause_id}", response_model=ClauseDetail)
-def get_clause(clause_id: Annotated[int, Path(ge=1, le=2**62)], index: IndexDep) -> ClauseDetail:
+def get_clause(_: ReadAccess, clause_id: Annotated[int, Path(ge=1, le=2**62)], index: IndexDep) -> ClauseDetail:
     return service.clause(index, clause_id)
 
 
 @router.post("/documents", response_model=IngestOut, status_code=201)
-async def upload_document(_: WriteAccess, file: Annotated[UploadFile, File(description="PDF, DOCX, HTML or TXT")]) -> IngestOut:
-    """Upload and ingest a document (needs X-API-Key)."""
+async def upload_document(user: EditorAccess, file: Annotated[UploadFile, File(
+        description="PDF, DOCX, DOC, ODT, RTF, HTML, TXT, or a scan (JPEG, PNG, TIFF)")]) -> IngestOut:
+    """Upload and ingest a document (editor)."""
     path, name = await save_upload(file)
     try:
         with writer() as w:
-            return service.ingest_upload(w, path, name)
+            return service.ingest_upload(w, path, name, actor=user.name)
     finally:
         path.unlink(missing_ok=True)
 
 
 @router.delete("/documents/{doc_id}", status_code=204)
-def delete_document(doc_id: Annotated[str, Path(max_length=200)], _: WriteAccess, w: WriterDep) -> None:
-    """Remove a document and its links (needs X-API-Key)."""
-    service.remove_document(w, doc_id)
+def delete_document(doc_id: Annotated[str, Path(max_length=200)], user: AdminAccess, w: WriterDep) -> None:
+    """Remove a document and its links (admin)."""
+    service.remove_document(w, doc_id, actor=user.name)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Query, UploadFile
 from fastapi.responses import Response
 
-from api.deps import IndexDep, WriterDep, writer
+from api.deps import EditorAccess, IndexDep, ReadAccess, WriterDep, writer
 from api.schemas import LinkRequest
 from api.upload import save_upload
 from docsearch import service
@@ -21,15 +21,17 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 
 @router.post("/link", response_model=LinkResponse)
-def link_task_list(req: LinkRequest, w: WriterDep) -> LinkResponse:
+def link_task_list(req: LinkRequest, user: EditorAccess, w: WriterDep) -> LinkResponse:
     """Link a list of tasks to the clauses of one or several target documents. A task is a plain text, or
     `{text, group, group_heading}`: tasks of one group vote together; a plain text stands alone (its position in
     the list means nothing)."""
-    return service.link_view(w, service.link_task_list(w, req.task_inputs(), req.target_ids(), top=req.top))
+    return service.link_view(w, service.link_task_list(w, req.task_inputs(), req.target_ids(), top=req.top,
+                                                       actor=user.name))
 
 
 @router.post("/link/upload", response_model=LinkResponse)
-async def link_programme(file: Annotated[UploadFile, File(description="the action programme (PDF, DOCX, HTML, TXT)")],
+async def link_programme(user: EditorAccess,
+                         file: Annotated[UploadFile, File(description="the action programme (PDF, DOCX, DOC, HTML, TXT)")],
                          target: Annotated[str | None, Form(max_length=200)] = None,
                          top: Annotated[int, Form(ge=1, le=20)] = 5) -> LinkResponse:
     """Upload an action programme: it is indexed, and its tasks are linked to the document(s) it implements (or
@@ -37,35 +39,36 @@ async def link_programme(file: Annotated[UploadFile, File(description="the actio
     path, name = await save_upload(file)
     try:
         with writer() as w:
-            return service.link_programme_file(w, path, [target] if target else None, top=top, name=name)
+            return service.link_programme_file(w, path, [target] if target else None, top=top, name=name,
+                                               actor=user.name)
     finally:
         path.unlink(missing_ok=True)
 
 
 @router.post("/links/{link_id}/confirm", response_model=LinkRecord)
-def confirm(link_id: Annotated[int, Path(ge=1, le=2**62)], w: WriterDep) -> LinkRecord:
-    return service.set_link_status(w, link_id, "confirmed")
+def confirm(link_id: Annotated[int, Path(ge=1, le=2**62)], user: EditorAccess, w: WriterDep) -> LinkRecord:
+    return service.set_link_status(w, link_id, "confirmed", actor=user.name)
 
 
 @router.post("/links/{link_id}/reject", response_model=LinkRecord)
-def reject(link_id: Annotated[int, Path(ge=1, le=2**62)], w: WriterDep) -> LinkRecord:
-    return service.set_link_status(w, link_id, "rejected")
+def reject(link_id: Annotated[int, Path(ge=1, le=2**62)], user: EditorAccess, w: WriterDep) -> LinkRecord:
+    return service.set_link_status(w, link_id, "rejected", actor=user.name)
 
 
 @router.get("/links", response_model=list[LinkRecord])
-def list_links(index: IndexDep, programme: Annotated[str | None, Query(max_length=200)] = None,
+def list_links(_: ReadAccess, index: IndexDep, programme: Annotated[str | None, Query(max_length=200)] = None,
                target: Annotated[str | None, Query(max_length=200)] = None,
                status: Annotated[str | None, Query(pattern="^(suggested|confirmed|rejected)$")] = None) -> list[LinkRecord]:
     return service.links(index, programme=programme, target=target, status=status)
 
 
 @router.get("/coverage/{doc_id}", response_model=CoverageOut)
-def coverage_of(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> CoverageOut:
+def coverage_of(_: ReadAccess, doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> CoverageOut:
     return service.coverage_of(index, doc_id)
 
 
 @router.get("/export/links")
-def export_links(index: IndexDep, format: Annotated[str, Query(pattern="^(xlsx|csv|docx)$")] = "xlsx",
+def export_links(_: ReadAccess, index: IndexDep, format: Annotated[str, Query(pattern="^(xlsx|csv|docx)$")] = "xlsx",
                  programme: Annotated[str | None, Query(max_length=200)] = None,
                  target: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     """The task → clause table: XLSX or CSV (every link not rejected), or DOCX (the appendix of one programme)."""
@@ -75,7 +78,7 @@ def export_links(index: IndexDep, format: Annotated[str, Query(pattern="^(xlsx|c
 
 
 @router.get("/export/coverage/{doc_id}")
-def export_coverage(doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> Response:
+def export_coverage(_: ReadAccess, doc_id: Annotated[str, Path(max_length=200)], index: IndexDep) -> Response:
     """The coverage of a resolution as a Word report."""
     return Response(service.export_coverage_docx(index, doc_id), media_type=MEDIA["docx"],
                     headers={"Content-Disposition": 'attachment; filename="bao-quat.docx"'})

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from api.deps import IndexDep
+from api.deps import IndexDep, ReadAccess
 from docsearch import service
 from docsearch.views import SearchOut
 
@@ -16,6 +16,7 @@ router = APIRouter(tags=["search"])
 
 @router.get("/search", response_model=SearchOut)
 def search(
+    _: ReadAccess,
     index: IndexDep,
     q: Annotated[str, Query(min_length=1, description="câu truy vấn (at most DOCSEARCH_MAX_QUERY_CHARS characters)")],
     k: Annotated[int, Query(ge=1, description="results (at most DOCSEARCH_MAX_K)")] = 10,
@@ -34,6 +35,7 @@ def search(
 
 @router.get("/export/search")
 def export_search(
+    _: ReadAccess,
     index: IndexDep,
     q: Annotated[str, Query(min_length=1)],
     k: Annotated[int, Query(ge=1)] = 50,

@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-from docsearch.cli import documents, evaluate, linking, search, topics
+from docsearch.cli import accounts, documents, evaluate, linking, search, topics
 from docsearch.errors import DocsearchError, IngestError
 
 
@@ -16,7 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="docsearch",
                                 description="Tìm kiếm, gắn chủ đề và liên kết nhiệm vụ trên văn bản chính sách")
     sub = p.add_subparsers(dest="command", required=True)
-    for module in (documents, search, topics, linking):
+    for module in (documents, search, topics, linking, accounts):
         module.register(sub)
     evaluate.register(sub)
     return p

@@ -35,3 +35,13 @@ def to_json(obj) -> object:
 
 def print_json(obj, indent: int | None = None) -> None:
     print(json.dumps(to_json(obj), ensure_ascii=False, indent=indent))
+
+
+def cli_actor() -> str:
+    """Who acts from the command line, for the audit trail: the operating-system account."""
+    import getpass
+
+    try:
+        return "cli:" + getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"

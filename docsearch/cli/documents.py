@@ -8,7 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from docsearch import service
-from docsearch.cli.common import add_index_option, index_dir, open_index, print_json
+from docsearch.cli.common import add_index_option, cli_actor, index_dir, open_index, print_json
 from docsearch.errors import InvalidRequestError
 from docsearch.index import backup_index
 
@@ -99,7 +99,7 @@ def cmd_show(args) -> int:
 
 def cmd_remove(args) -> int:
     with open_index(args, writable=True) as ix:
-        service.remove_document(ix, args.doc)
+        service.remove_document(ix, args.doc, actor=cli_actor())
     print(f"đã xoá {args.doc}")
     return 0
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from docsearch import service
-from docsearch.cli.common import add_index_option, open_index, print_json
+from docsearch.cli.common import add_index_option, cli_actor, open_index, print_json
 from docsearch.errors import InvalidRequestError
 from docsearch.service import TaskInput
 
@@ -33,9 +33,10 @@ def cmd_link(args) -> int:
         raise InvalidRequestError("hãy nêu một tệp chương trình, hoặc --tasks TỆP (mỗi dòng một nhiệm vụ)")
     with open_index(args, writable=True) as ix:
         if args.programme is not None:
-            view = service.link_programme_file(ix, args.programme, args.target, top=args.top)
+            view = service.link_programme_file(ix, args.programme, args.target, top=args.top, actor=cli_actor())
         else:
-            result = service.link_task_list(ix, read_task_file(args.tasks), args.target or [], top=args.top)
+            result = service.link_task_list(ix, read_task_file(args.tasks), args.target or [], top=args.top,
+                                            actor=cli_actor())
             view = service.link_view(ix, result)
         labels = {t: (d.number or t) for t in view.targets for d in service.documents(ix) if d.id == t}
         for fmt in ("xlsx", "csv", "docx"):
@@ -74,7 +75,7 @@ def cmd_links(args) -> int:
 
 def _set_status(args, status: str) -> int:
     with open_index(args, writable=True) as ix:
-        row = service.set_link_status(ix, args.link_id, status)
+        row = service.set_link_status(ix, args.link_id, status, actor=cli_actor())
     if args.json:
         print_json(row)
     else:

@@ -145,8 +145,9 @@ class Index:
         for i in range(0, len(texts), batch):
             self.cache.embed(self.embedder, texts[i:i + batch], "passage")
 
-    def add(self, doc: Document, tagger=None) -> bool:
-        """Insert or replace a document; False when it is already indexed unchanged."""
+    def add(self, doc: Document, tagger=None, actor: str | None = None) -> bool:
+        """Insert or replace a document; False when it is already indexed unchanged. `actor`: who added it (kept
+        with the document and in the audit trail)."""
         if not self.needs_update(doc):
             return False
         by_address = {c.address: c for c in doc.clauses}
@@ -163,12 +164,12 @@ class Index:
             k += len(segs)
         if tagger is not None:
             tagger.tag_document(doc, vectors=vectors)
-        removed, added, seg_removed, seg_added = self.store.put_document(doc, tokens, vectors, seg_rows)
+        removed, added, seg_removed, seg_added = self.store.put_document(doc, tokens, vectors, seg_rows, actor=actor)
         self._note_pending(removed, added, seg_removed, seg_added)
         return True
 
-    def remove(self, doc_id: str) -> bool:
-        removed, seg_removed = self.store.remove_document(doc_id)
+    def remove(self, doc_id: str, actor: str | None = None) -> bool:
+        removed, seg_removed = self.store.remove_document(doc_id, actor=actor)
         self._note_pending(removed, [], seg_removed, [])
         return bool(removed)
 

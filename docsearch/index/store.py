@@ -19,17 +19,20 @@ import numpy as np
 
 from docsearch.model import Clause, Document, Metadata, Reference, Tag
 
-SCHEMA_VERSION = 2
-# schema changes, applied in order to a store of an older version (each in one transaction)
+SCHEMA_VERSION = 3
+# schema changes, applied in order to a store of an older version (each in one transaction); new tables are made
+# by _SCHEMA's CREATE TABLE IF NOT EXISTS, which runs on every open
 _MIGRATIONS = {
     2: ["ALTER TABLE refs ADD COLUMN address TEXT"],  # references carry the clause they cite
+    3: ["ALTER TABLE documents ADD COLUMN added_by TEXT",  # who uploaded a document, who decided a link
+        "ALTER TABLE links ADD COLUMN decided_by TEXT"],
 }
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY, source TEXT, number TEXT, type TEXT, issuer TEXT, date TEXT, year INTEGER,
-    title TEXT, signer TEXT, place TEXT, content_hash TEXT, warnings TEXT, topics TEXT, added TEXT
+    title TEXT, signer TEXT, place TEXT, content_hash TEXT, warnings TEXT, topics TEXT, added TEXT, added_by TEXT
 );
 CREATE TABLE IF NOT EXISTS clauses (
     id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ord INTEGER, address TEXT, label TEXT,
@@ -52,10 +55,25 @@ CREATE INDEX IF NOT EXISTS tags_clause ON tags (clause_id);
 CREATE INDEX IF NOT EXISTS tags_topic ON tags (topic);
 CREATE TABLE IF NOT EXISTS links (
     id INTEGER PRIMARY KEY AUTOINCREMENT, task_doc TEXT, task_address TEXT, task_text TEXT,
-    target_doc TEXT, clause_address TEXT, score REAL, status TEXT, rank INTEGER, updated TEXT,
+    target_doc TEXT, clause_address TEXT, score REAL, status TEXT, rank INTEGER, updated TEXT, decided_by TEXT,
     UNIQUE (task_doc, task_address, task_text, target_doc, clause_address)
 );
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created TEXT, active INTEGER DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, token_hash TEXT UNIQUE NOT NULL, label TEXT,
+    created TEXT, last_used TEXT
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT, action TEXT NOT NULL, target TEXT, detail TEXT
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class Store:
@@ -119,7 +137,7 @@ class Store:
         return row[0] if row else None
 
     def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray,
-                     segments: list[list[tuple[list[str], np.ndarray]]] | None = None
+                     segments: list[list[tuple[list[str], np.ndarray]]] | None = None, actor: str | None = None
                      ) -> tuple[list[int], list[int], list[int], list[int]]:
         """Replace a document in one transaction. Returns (removed clause ids, new clause ids, removed segment ids,
         new segment ids)."""
@@ -129,13 +147,16 @@ class Store:
             seg_removed = self._segment_ids(doc.id)
             self._delete(doc.id)
             new_segs: list[int] = []
+            now = _now()
             self._db.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents (id, source, number, type, issuer, date, year, title, signer, place, content_hash,"
+                " warnings, topics, added, added_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.id, doc.source, m.number, m.type, m.issuer, m.date, m.year, m.title, m.signer, m.place,
                  doc.content_hash, json.dumps(doc.warnings, ensure_ascii=False),
-                 json.dumps([asdict(t) for t in doc.tags], ensure_ascii=False),
-                 datetime.now(timezone.utc).isoformat(timespec="seconds")),
+                 json.dumps([asdict(t) for t in doc.tags], ensure_ascii=False), now, actor),
             )
+            if actor is not None:
+                self._audit(actor, "upload", doc.id, doc.source, now)
             new_ids = []
             for i, (c, tok) in enumerate(zip(doc.clauses, tokens)):
                 cur = self._db.execute(
@@ -173,7 +194,7 @@ class Store:
         self._db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
         self._db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
 
-    def remove_document(self, doc_id: str) -> tuple[list[int], list[int]]:
+    def remove_document(self, doc_id: str, actor: str | None = None) -> tuple[list[int], list[int]]:
         """Remove a document, its clauses, segments, tags, references and links in one transaction. Returns
         (removed clause ids, removed segment ids)."""
         with self.transaction():
@@ -184,11 +205,13 @@ class Store:
             self._delete(doc_id)
             self._db.execute("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
             self.set_meta("generation", str(self.generation() + 1))
+            if actor is not None:
+                self._audit(actor, "delete", doc_id, None, _now())
         return removed, seg_removed
 
     def documents(self) -> list[dict]:
         cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "signer", "place",
-                "content_hash", "warnings", "topics", "added"]
+                "content_hash", "warnings", "topics", "added", "added_by"]
         out = []
         for row in self._db.execute(f"SELECT {', '.join(cols)} FROM documents ORDER BY date DESC, id"):
             d = dict(zip(cols, row))
@@ -203,7 +226,7 @@ class Store:
 
     def document_info(self, doc_id: str) -> dict | None:
         """A document's metadata row (no clauses)."""
-        cols = ["id", "source", "number", "type", "issuer", "date", "year", "title"]
+        cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "added", "added_by"]
         row = self._db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id=?", (doc_id,)).fetchone()
         return dict(zip(cols, row)) if row else None
 
@@ -372,12 +395,18 @@ class Store:
                         (task_doc, tl.task.address or tl.task.id, tl.task.text, s.doc_id or target_doc, s.address,
                          s.score, "suggested", rank, now))
 
-    def set_link_status(self, link_id: int, status: str) -> dict | None:
-        with self.lock:
-            cur = self._db.execute("UPDATE links SET status=?, updated=? WHERE id=?",
-                                  (status, datetime.now(timezone.utc).isoformat(timespec="seconds"), link_id))
+    def set_link_status(self, link_id: int, status: str, actor: str | None = None) -> dict | None:
+        """Confirm or reject a link; the decision records who took it, and the audit trail gets a line."""
+        with self.transaction():
+            now = _now()
+            cur = self._db.execute("UPDATE links SET status=?, updated=?, decided_by=? WHERE id=?",
+                                   (status, now, actor, link_id))
             if cur.rowcount == 0:
                 return None
+            if actor is not None:
+                row = self._db.execute("SELECT task_doc, task_address, target_doc, clause_address FROM links WHERE id=?",
+                                       (link_id,)).fetchone()
+                self._audit(actor, status, f"link {link_id}", f"{row[0]} {row[1] or ''} → {row[2]} {row[3]}", now)
         return self.link(link_id)
 
     def link(self, link_id: int) -> dict | None:
@@ -391,7 +420,7 @@ class Store:
         id; `decided`: confirmed or rejected only; `active`: not rejected; `counted`: the ones coverage counts
         (confirmed, or the first suggestion of a task)."""
         cols = ["id", "task_doc", "task_address", "task_text", "target_doc", "clause_address", "score", "status",
-                "rank", "updated"]
+                "rank", "updated", "decided_by"]
         where, args = ["1=1"], []
         for col, val in (("task_doc", programme), ("target_doc", target), ("status", status),
                          ("clause_address", clause_address), ("id", link_id)):
@@ -410,6 +439,61 @@ class Store:
     def decisions(self, include_suggested: bool = False) -> list[dict]:
         """Every link a person decided (confirmed or rejected), or every stored link with include_suggested."""
         return self.links() if include_suggested else self.links(decided=True)
+
+    # -- accounts and the audit trail ---------------------------------------------------------------------------
+    def _audit(self, actor: str, action: str, target: str | None, detail: str | None, at: str) -> None:
+        self._db.execute("INSERT INTO audit (at, actor, action, target, detail) VALUES (?,?,?,?,?)",
+                         (at, actor, action, target, detail))
+
+    def record(self, actor: str, action: str, target: str | None = None, detail: str | None = None) -> None:
+        """One line of the audit trail (what was done, by whom, when) for a write that has no row of its own."""
+        with self.transaction():
+            self._audit(actor, action, target, detail, _now())
+
+    def audit(self, actor: str | None = None, action: str | None = None, limit: int = 200) -> list[dict]:
+        where, args = ["1=1"], []
+        for col, val in (("actor", actor), ("action", action)):
+            if val is not None:
+                where.append(f"{col}=?")
+                args.append(val)
+        cols = ["id", "at", "actor", "action", "target", "detail"]
+        return [dict(zip(cols, r)) for r in self._db.execute(
+            f"SELECT {', '.join(cols)} FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?", (*args, limit))]
+
+    def put_user(self, name: str, role: str, password_hash: str, actor: str) -> None:
+        with self.transaction():
+            existed = self._db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone()
+            self._db.execute("INSERT OR REPLACE INTO users (name, role, password_hash, created, active) "
+                             "VALUES (?,?,?,COALESCE((SELECT created FROM users WHERE name=?), ?),1)",
+                             (name, role, password_hash, name, _now()))
+            self._audit(actor, "user-update" if existed else "user-add", name, role, _now())
+
+    def user(self, name: str) -> dict | None:
+        row = self._db.execute("SELECT name, role, password_hash, created, active FROM users WHERE name=?",
+                               (name,)).fetchone()
+        return dict(zip(("name", "role", "password_hash", "created", "active"), row)) if row else None
+
+    def users(self) -> list[dict]:
+        return [dict(zip(("name", "role", "created", "active"), r)) for r in self._db.execute(
+            "SELECT name, role, created, active FROM users ORDER BY name")]
+
+    def remove_user(self, name: str, actor: str) -> bool:
+        with self.transaction():
+            cur = self._db.execute("DELETE FROM users WHERE name=?", (name,))
+            self._db.execute("DELETE FROM api_tokens WHERE user=?", (name,))
+            if cur.rowcount:
+                self._audit(actor, "user-remove", name, None, _now())
+        return bool(cur.rowcount)
+
+    def add_token(self, user: str, token_hash: str, label: str, actor: str) -> None:
+        with self.transaction():
+            self._db.execute("INSERT INTO api_tokens (user, token_hash, label, created) VALUES (?,?,?,?)",
+                             (user, token_hash, label, _now()))
+            self._audit(actor, "token-add", user, label, _now())
+
+    def token_user(self, token_hash: str) -> str | None:
+        row = self._db.execute("SELECT user FROM api_tokens WHERE token_hash=?", (token_hash,)).fetchone()
+        return row[0] if row else None
 
     # -- what the derived indexes are built from -------------------------------------------------------------
     def counts(self) -> tuple[int, int]:

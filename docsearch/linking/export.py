@@ -78,9 +78,7 @@ def _csv_safe(v):
 def _docx_base(title_lines: list[str], subtitle: str):
     from docx import Document as Docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    from docx.shared import Cm
+    from docx.shared import Cm, Pt
 
     d = Docx()
     section = d.sections[0]  # A4, the margins of Vietnamese administrative documents (left 3 cm, others 2 cm)

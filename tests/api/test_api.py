@@ -1,4 +1,4 @@
-"""Every endpoint through FastAPI's TestClient, including the 403 without the key and the JSON errors."""
+"""Every endpoint through FastAPI's TestClient, including the 401 without an account and the JSON errors."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from tests.api.conftest import SERVICE_KEY
 from tests.conftest import SAMPLES
 
 
@@ -81,17 +82,20 @@ def test_link_task_list(client):
     assert client.post("/link", json={"tasks": ["x"], "target": "khong-co"}).status_code == 404
 
 
-def test_write_endpoints_need_key(client):
-    r = client.post("/documents", files={"file": ("a.txt", b"Dieu 1. Noi dung", "text/plain")})
-    assert r.status_code == 403 and "DOCSEARCH_API_KEY" in r.json()["error"]["message"]
-    assert client.delete("/documents/05-NQ-TU").status_code == 403
+def test_write_endpoints_need_an_account(client):
+    nobody = {"X-API-Key": ""}
+    r = client.post("/documents", files={"file": ("a.txt", b"Dieu 1. Noi dung", "text/plain")}, headers=nobody)
+    assert r.status_code == 401 and r.json()["error"]["message"] == "cần đăng nhập để làm việc này"
+    assert r.headers["WWW-Authenticate"] == "Bearer"
+    assert client.delete("/documents/05-NQ-TU", headers=nobody).status_code == 401
 
 
 def test_upload_and_delete_with_key(client, monkeypatch_module):
     from docsearch.config import get_settings
 
     monkeypatch_module.setattr(get_settings(), "api_key", "bi-mat")
-    assert client.delete("/documents/05-NQ-TU", headers={"X-API-Key": "sai"}).status_code == 403
+    wrong = client.delete("/documents/05-NQ-TU", headers={"X-API-Key": "sai"})
+    assert wrong.status_code == 401 and "khóa API sai" in wrong.json()["error"]["message"]
     text = (SAMPLES / "mau-qd-07-ubnd-2025.txt").read_text(encoding="utf-8").replace("07/2025/QĐ-UBND", "99/2025/QĐ-UBND")
     r = client.post("/documents", headers={"X-API-Key": "bi-mat"}, files={"file": ("moi.txt", text.encode(), "text/plain")})
     assert r.status_code == 201, r.text
@@ -100,8 +104,8 @@ def test_upload_and_delete_with_key(client, monkeypatch_module):
     bad = client.post("/documents", headers={"X-API-Key": "bi-mat"}, files={"file": ("x.pdf", program, "application/pdf")})
     assert bad.status_code == 415 and "chương trình chạy được" in bad.json()["error"]["message"]
     assert client.delete("/documents/99-2025-QĐ-UBND", headers={"X-API-Key": "bi-mat"}).status_code == 204
-    assert client.get("/documents/99-2025-QĐ-UBND").status_code == 404
-    monkeypatch_module.setattr(get_settings(), "api_key", None)
+    assert client.get("/documents/99-2025-QĐ-UBND", headers={"X-API-Key": "bi-mat"}).status_code == 404
+    monkeypatch_module.setattr(get_settings(), "api_key", SERVICE_KEY)
 
 
 def test_oversized_upload_refused_from_header(client):

@@ -18,13 +18,17 @@ from tests.conftest import need_shared
 KEY = "parity-key"
 
 
+WHO_AND_WHEN = {"added", "added_by", "updated", "decided_by"}
+
+
 def _basename_sources(obj):
-    """A CLI ingest records the path it was given, an upload the file's name: compare by name."""
+    """A CLI ingest records the path it was given, an upload the file's name: compare by name. Who did a write
+    and when differ by design (the CLI's operating-system account, the API's service key; a second apart)."""
     if isinstance(obj, list):
         return [_basename_sources(x) for x in obj]
     if isinstance(obj, dict):
         return {k: (os.path.basename(v) if k == "source" and isinstance(v, str) else _basename_sources(v))
-                for k, v in obj.items()}
+                for k, v in obj.items() if k not in WHO_AND_WHEN}
     return obj
 
 
@@ -98,7 +102,7 @@ def test_every_job_gives_the_same_result_through_the_cli_and_the_api(both, capsy
     # linking a programme file: indexed, its targets found, every task linked, suggestions stored
     a = _cli(capsys, cli_ix, "link", str(programme), "--json")
     b = _api(client, "POST", "/link/upload", files={"file": (programme.name, programme.read_bytes(), "text/plain")})
-    assert a == b and a["target"] == "57-NQ-TW" and len(a["tasks"]) > 20
+    assert _basename_sources(a) == _basename_sources(b) and a["target"] == "57-NQ-TW" and len(a["tasks"]) > 20
     assert all(s["link_id"] for t in a["tasks"] for s in t["suggestions"])
     same(["list", "--json"], "GET", "/documents")
 
@@ -109,7 +113,7 @@ def test_every_job_gives_the_same_result_through_the_cli_and_the_api(both, capsy
     a = _cli(capsys, cli_ix, "link", "--tasks", str(tasks), "--target", "57-NQ-TW", "--json")
     b = _api(client, "POST", "/link", json={"tasks": tasks.read_text(encoding="utf-8").split("\n")[:2],
                                             "target": "57-NQ-TW"})
-    assert a == b and len(a["tasks"]) == 2
+    assert _basename_sources(a) == _basename_sources(b) and len(a["tasks"]) == 2
 
     links = same(["links", "--programme", "03-NQ-CP", "--json"], "GET", "/links", params={"programme": "03-NQ-CP"})
     first, second = links[0]["id"], links[1]["id"]

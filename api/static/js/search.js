@@ -1,5 +1,5 @@
 // The search view: query, filters, topic facets, results with the terms marked from the API's positions.
-import { $, $$, api, enc, esc, guarded, marked } from "./api.js";
+import { $, $$, api, enc, esc, guarded, marked, vnDate } from "./api.js";
 
 let topic = "";
 
@@ -24,7 +24,7 @@ async function browseTopic() {
   await guarded(status, async () => {
     const rows = await api(`/topics/${enc(topic)}?k=30`);
     status.textContent = `${rows.length} điều khoản thuộc chủ đề này (xếp theo mức độ liên quan)`;
-    $("#results").innerHTML = rows.map((r) => `<li><div class="doc"><a href="#doc/${enc(r.doc_id)}/${enc(r.address)}">${esc(r.doc_id)}</a> — mục ${esc(r.address)}</div><div class="crumb">${esc(r.breadcrumb)}</div><div>${esc(r.heading)}</div></li>`).join("");
+    $("#results").innerHTML = rows.map((r) => `<li><div class="doc"><a href="#/doc/${enc(r.doc_id)}/${enc(r.address)}">${esc(r.doc_id)}</a> — mục ${esc(r.address)}</div><div class="crumb">${esc(r.breadcrumb)}</div><div>${esc(r.heading)}</div></li>`).join("");
   });
 }
 
@@ -42,11 +42,15 @@ export async function runSearch(ev) {
     const res = await api("/search?" + p);
     status.textContent = (res.restored ? `Tìm theo: «${res.restored}» — ` : "") +
       (res.hits.length ? `${res.hits.length} kết quả` : "Không tìm thấy kết quả phù hợp.");
-    $("#results").innerHTML = res.hits.map((h) => `<li>
-      <div class="doc"><a href="#doc/${enc(h.doc_id)}/${enc(h.address)}">${esc(h.doc_type || "")} ${esc(h.doc_number || h.doc_id)}</a> — mục ${esc(h.address)}</div>
+    // a query that names a document ("NQ 57", "57-NQ/TW", "Luật Đất đai") shows that document first
+    const named = (res.named_documents || []).map((d) => `<li class="named"><div class="doc">Văn bản: <a href="#/doc/${enc(d.id)}">${esc(d.type || "")} ${esc(d.number || d.id)}</a></div><div>${esc(d.title || "")}</div><div class="crumb">${esc(d.issuer || "")} · ${esc(vnDate(d.date))} · ${d.clauses} điều khoản</div></li>`).join("");
+    $("#results").innerHTML = named + res.hits.map((h) => `<li class="hit">
+      <div class="doc"><a href="#/doc/${enc(h.doc_id)}/${enc(h.address)}">${esc(h.doc_type || "")} ${esc(h.doc_number || h.doc_id)}</a> — mục ${esc(h.address)}</div>
       <div class="crumb">${esc(h.breadcrumb)} · trang ${h.page}</div>
       <div class="snip"></div>
       <div>${h.tags.map((t) => `<span class="tag">${esc(t.topic)}</span>`).join("")}</div></li>`).join("");
-    $$("#results .snip").forEach((el, i) => el.append(marked(res.hits[i].snippet_text, res.hits[i].highlights)));
+    $$("#results li.hit .snip").forEach((el, i) => el.append(marked(res.hits[i].snippet_text, res.hits[i].highlights)));
+    $("#s-xlsx").href = "/export/search?" + p;
+    $("#s-xlsx").hidden = !res.hits.length;
   });
 }
