@@ -27,9 +27,15 @@ install: $(VENV)/.installed
 ingest: install
 	$(BIN)/docsearch ingest corpus $(CORPUS)
 
+WORKERS ?= 1
+
 serve: ingest
-	@echo "docsearch: http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/docs)"
-	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT)
+	@echo ""
+	@echo "docsearch đang chạy: http://$(HOST):$(PORT)/   (tài liệu API: http://$(HOST):$(PORT)/docs)"
+	@echo "  thêm văn bản:   $(BIN)/docsearch ingest THƯ_MỤC   (PDF, DOCX, DOC, ODT, RTF, HTML, TXT, ảnh quét)"
+	@echo "  tạo tài khoản:  $(BIN)/docsearch user add TÊN --role editor   (để nạp, liên kết, xác nhận trên trang)"
+	@echo ""
+	$(BIN)/uvicorn api.main:app --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check docsearch api tests bench

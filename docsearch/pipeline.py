@@ -19,8 +19,8 @@ class IngestReport:
     clauses: int = 0
 
     def summary(self) -> str:
-        return (f"{len(self.added)} added or updated, {len(self.unchanged)} unchanged, {len(self.failed)} failed, "
-                f"{self.clauses} clauses indexed")
+        return (f"{len(self.added)} văn bản mới hoặc cập nhật, {len(self.unchanged)} không đổi, {len(self.failed)} lỗi; "
+                f"{self.clauses} điều khoản được lập chỉ mục")
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -52,7 +52,7 @@ def ingest_one(index, path: Path, tagger=None, source: str | None = None,
 
 
 def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path], None] | None = None,
-                 commit_every: int = 0) -> IngestReport:
+                 commit_every: int = 0, actor: str | None = None) -> IngestReport:
     """Ingest a batch: every file is tried, a bad one is reported with its reason, the rest are indexed and
     published at the end (and every `commit_every` files)."""
     report = IngestReport()
@@ -63,7 +63,7 @@ def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path
         if progress:
             progress(f)
         try:
-            added, doc = ingest_one(index, f, tagger=tagger)
+            added, doc = ingest_one(index, f, tagger=tagger, actor=actor)
             if added:
                 report.added.append(str(f))
                 report.clauses += len(doc.clauses)
@@ -74,11 +74,11 @@ def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path
         except IngestError as exc:
             report.failed.append((str(f), exc.reason))
         except MemoryError:
-            report.failed.append((str(f), "the file needs more memory than is available"))
+            report.failed.append((str(f), "tệp cần nhiều bộ nhớ hơn máy hiện có"))
         except RecursionError:
-            report.failed.append((str(f), "the file's structure is nested too deeply to read"))
+            report.failed.append((str(f), "cấu trúc tệp lồng nhau quá sâu, không đọc được"))
         except Exception as exc:  # one bad file must not stop the batch; the reason is kept
-            report.failed.append((str(f), f"unexpected {type(exc).__name__}: {exc}"[:300]))
+            report.failed.append((str(f), f"lỗi không lường trước ({type(exc).__name__}): {exc}"[:300]))
         done += 1
         if commit_every and done % commit_every == 0:
             index.commit()

@@ -85,14 +85,20 @@ def tagger_for(index: Index) -> Tagger:
     return get_tagger(embedder=index.embedder, cache=index.cache)
 
 
+def files_to_ingest(paths: Iterable[str | Path]) -> list[Path]:
+    """The readable files in these files and folders (hidden folders skipped), in a stable order."""
+    return collect_files(paths)
+
+
 def ingest_paths(index: Index, paths: Iterable[str | Path], tags: bool = True,
-                 progress: Callable[[Path], None] | None = None) -> IngestReport:
+                 progress: Callable[[Path], None] | None = None, actor: str | None = None) -> IngestReport:
     """Ingest files and folders (a batch: one bad file is reported and the rest go on). `index` writable."""
+    paths = list(paths)
     files = collect_files(paths)
     if not files:
         raise InvalidRequestError("không tìm thấy tệp PDF, DOCX, HTML hay văn bản nào trong "
                                   + ", ".join(str(p) for p in paths))
-    return ingest_files(index, files, tagger=tagger_for(index) if tags else None, progress=progress)
+    return ingest_files(index, files, tagger=tagger_for(index) if tags else None, progress=progress, actor=actor)
 
 
 def ingest_upload(index: Index, path: Path, name: str, actor: str | None = None) -> IngestOut:

@@ -37,14 +37,21 @@ def cmd_parse(args) -> int:
 def cmd_ingest(args) -> int:
     from tqdm import tqdm
 
+    total = len(service.files_to_ingest(args.paths))
     with open_index(args, writable=True) as ix:
-        bar = tqdm(unit="tệp", disable=args.quiet or not sys.stderr.isatty(), file=sys.stderr)
+        # a bar with the time left (ETA), from the files done so far
+        bar = tqdm(total=total, unit="tệp", desc="Nạp văn bản", disable=args.quiet or not sys.stderr.isatty(),
+                   file=sys.stderr, bar_format="{desc}: {n}/{total} tệp |{bar}| còn khoảng {remaining} {postfix}")
+        started = [False]
 
         def step(f: Path) -> None:
+            if started[0]:
+                bar.update(1)
+            started[0] = True
             bar.set_postfix_str(f.name[:40])
-            bar.update(1)
 
-        report = service.ingest_paths(ix, args.paths, tags=not args.no_tags, progress=step)
+        report = service.ingest_paths(ix, args.paths, tags=not args.no_tags, progress=step, actor=cli_actor())
+        bar.update(total - bar.n)
         bar.close()
     for f, reason in report.failed:
         print(f"lỗi: {f}: {reason}", file=sys.stderr)

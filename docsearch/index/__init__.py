@@ -95,11 +95,12 @@ class Index:
         elif name != self.embedder.name or int(dim or 0) != self.embedder.dim:
             if not reembed:
                 raise IndexMismatchError(
-                    f"{self.path}: the index was built with embedder '{name}' (dim {dim}), not "
-                    f"'{self.embedder.name}' (dim {self.embedder.dim}); use that embedder, or rebuild with --reembed"
-                )
+                    f"{self.path}: chỉ mục được lập bằng mô hình nhúng '{name}' (dim {dim}), không phải "
+                    f"'{self.embedder.name}' (dim {self.embedder.dim}); hãy dùng mô hình đó, hoặc lập lại bằng --reembed",
+                    en=f"{self.path}: the index was built with embedder '{name}' (dim {dim}), not "
+                       f"'{self.embedder.name}' (dim {self.embedder.dim}); use that embedder, or rebuild with --reembed")
             if not writable:
-                raise IndexMismatchError("--reembed needs a writable index (run it from ingest)")
+                raise IndexMismatchError("--reembed cần chỉ mục ghi được (chạy cùng lệnh ingest)")
             self._reembed()
 
     @property
@@ -278,7 +279,7 @@ class Index:
     def restore_backup(self, src: str | Path) -> dict:
         """Replace this index's whole content with the backup in folder `src` and publish it (writer only)."""
         if not self.writable:
-            raise IndexMismatchError("restore needs a writable index")
+            raise IndexMismatchError("khôi phục cần chỉ mục ghi được")
         src = Path(src)
         db = src / "docsearch.sqlite" if src.is_dir() else src
         if not db.exists():
@@ -289,8 +290,8 @@ class Index:
         finally:
             probe.close()
         if name is not None and (name != self.embedder.name or int(dim or 0) != self.embedder.dim):
-            raise IndexMismatchError(f"{src}: the backup was made with embedder '{name}' (dim {dim}), not "
-                                     f"'{self.embedder.name}'; restore it with that embedder configured")
+            raise IndexMismatchError(f"{src}: bản sao lưu được lập bằng mô hình nhúng '{name}' (dim {dim}), không phải "
+                                     f"'{self.embedder.name}'; hãy khôi phục khi cấu hình mô hình đó")
         try:
             self.store.restore_from(db)
         except ValueError as exc:

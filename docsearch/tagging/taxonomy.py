@@ -54,30 +54,30 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise TaxonomyError(path, "file not found") from exc
+        raise TaxonomyError(path, "không có tệp này") from exc
     except yaml.YAMLError as exc:
-        raise TaxonomyError(path, f"not valid YAML ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from exc
+        raise TaxonomyError(path, f"không phải YAML hợp lệ ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from exc
     if not isinstance(data, dict) or not isinstance(data.get("topics"), list) or not data["topics"]:
-        raise TaxonomyError(path, "expected a mapping with a non-empty list 'topics'")
+        raise TaxonomyError(path, "cần một bảng có danh sách 'topics' không rỗng")
     topics: list[Topic] = []
     seen: set[str] = set()
     for i, raw in enumerate(data["topics"], start=1):
         where = f"topic #{i}"
         if not isinstance(raw, dict):
-            raise TaxonomyError(path, f"{where}: expected a mapping with id, name, description, terms")
+            raise TaxonomyError(path, f"{where}: cần một bảng gồm id, name, description, terms")
         tid = raw.get("id")
         if not isinstance(tid, str) or not _ID_RE.match(tid):
-            raise TaxonomyError(path, f"{where}: 'id' must be lower-case words joined by hyphens (got {tid!r})")
+            raise TaxonomyError(path, f"{where}: 'id' phải là chữ thường nối bằng gạch ngang (đang là {tid!r})")
         where = f"topic '{tid}'"
         if tid in seen:
-            raise TaxonomyError(path, f"{where}: duplicate id")
+            raise TaxonomyError(path, f"{where}: id bị trùng")
         seen.add(tid)
         for key in ("name", "description"):
             if not isinstance(raw.get(key), str) or not raw[key].strip():
-                raise TaxonomyError(path, f"{where}: '{key}' must be a non-empty text")
+                raise TaxonomyError(path, f"{where}: '{key}' phải là một đoạn chữ không rỗng")
         terms_raw = raw.get("terms")
         if not isinstance(terms_raw, list) or not terms_raw:
-            raise TaxonomyError(path, f"{where}: 'terms' must be a non-empty list")
+            raise TaxonomyError(path, f"{where}: 'terms' phải là một danh sách không rỗng")
         terms: dict[str, float] = {}
         for t in terms_raw:
             if isinstance(t, str):
@@ -85,15 +85,15 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
             elif isinstance(t, dict) and len(t) == 1:
                 (k, v), = t.items()
                 if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 < float(v) <= 10:
-                    raise TaxonomyError(path, f"{where}: term '{k}' has weight {v!r}; use a number in (0, 10]")
+                    raise TaxonomyError(path, f"{where}: thuật ngữ '{k}' có trọng số {v!r}; hãy dùng một số trong (0, 10]")
                 terms[str(k).strip()] = float(v)
             else:
-                raise TaxonomyError(path, f"{where}: each term is a phrase or 'phrase: weight' (got {t!r})")
+                raise TaxonomyError(path, f"{where}: mỗi thuật ngữ là một cụm từ hoặc 'cụm từ: trọng số' (đang là {t!r})")
         exclude = raw.get("exclude", []) or []
         if not isinstance(exclude, list) or not all(isinstance(x, str) for x in exclude):
-            raise TaxonomyError(path, f"{where}: 'exclude' must be a list of phrases")
+            raise TaxonomyError(path, f"{where}: 'exclude' phải là một danh sách cụm từ")
         unknown = set(raw) - {"id", "name", "description", "terms", "exclude"}
         if unknown:
-            raise TaxonomyError(path, f"{where}: unknown key(s) {sorted(unknown)}")
+            raise TaxonomyError(path, f"{where}: khóa không biết {sorted(unknown)}")
         topics.append(Topic(tid, raw["name"].strip(), " ".join(raw["description"].split()), terms, exclude))
     return Taxonomy(topics=topics, path=str(path), version=int(data.get("version", 1)))

@@ -22,11 +22,11 @@ def test_shipped_taxonomy_matches_the_shared_contract():
         ("topics: []", "non-empty list 'topics'"),
         ("topics: [{id: Bad Id, name: x, description: y, terms: [a]}]", "lower-case words joined by hyphens"),
         ("topics: [{id: a, name: x, description: y, terms: [a]}, {id: a, name: x, description: y, terms: [b]}]", "duplicate id"),
-        ("topics: [{id: a, name: '', description: y, terms: [a]}]", "'name' must be a non-empty text"),
-        ("topics: [{id: a, name: x, description: y, terms: []}]", "'terms' must be a non-empty list"),
-        ("topics: [{id: a, name: x, description: y, terms: [{nhà ở: 99}]}]", "weight 99"),
-        ("topics: [{id: a, name: x, description: y, terms: [a], colour: red}]", "unknown key"),
-        ("topics: [{id: a, name: x", "not valid YAML"),
+        ("topics: [{id: a, name: '', description: y, terms: [a]}]", "'name' phải là một đoạn chữ không rỗng"),
+        ("topics: [{id: a, name: x, description: y, terms: []}]", "'terms' phải là một danh sách không rỗng"),
+        ("topics: [{id: a, name: x, description: y, terms: [{nhà ở: 99}]}]", "trọng số 99"),
+        ("topics: [{id: a, name: x, description: y, terms: [a], colour: red}]", "khóa không biết"),
+        ("topics: [{id: a, name: x", "không phải YAML hợp lệ"),
     ],
 )
 def test_validation_errors_name_the_file_and_entry(tmp_path, yaml_text, message):
@@ -38,7 +38,7 @@ def test_validation_errors_name_the_file_and_entry(tmp_path, yaml_text, message)
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(TaxonomyError, match="file not found"):
+    with pytest.raises(TaxonomyError, match="không có tệp này"):
         load_taxonomy(tmp_path / "none.yaml")
 
 
