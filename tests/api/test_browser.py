@@ -64,10 +64,10 @@ def server(sample_index):
         yield url
 
 
-def _login(page, name: str) -> None:
+def _login(page, name: str, password: str = PASSWORD) -> None:
     page.click("#login-link")
     page.fill("#login-name", name)
-    page.fill("#login-password", PASSWORD)
+    page.fill("#login-password", password)
     page.click("#login-form button[type=submit]")
     page.wait_for_selector("#who")
 

@@ -77,11 +77,13 @@ def test_exports_write_formulas_as_text(client, hostile):
 
 
 def test_no_injected_script_runs_in_the_page(sample_index, hostile, tmp_path):
-    from tests.api.test_browser import CHROMIUM, uvicorn_server
+    from docsearch import service
+    from tests.api.test_browser import CHROMIUM, _login, uvicorn_server
 
     if CHROMIUM is None:
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     playwright = pytest.importorskip("playwright.sync_api")
+    service.add_user(sample_index, "bien-tap-2", "editor", "mat-khau-du-dai", actor="test")
     with uvicorn_server(sample_index.path) as url, playwright.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page()
@@ -94,6 +96,7 @@ def test_no_injected_script_runs_in_the_page(sample_index, hostile, tmp_path):
         page.goto(f"{url}/#doc/{hostile['programme']}")
         page.wait_for_selector("#doc-view .clause")
         assert SCRIPT in page.inner_text("#doc-view"), "the markup shows as text"
+        _login(page, "bien-tap-2", "mat-khau-du-dai")
         page.click("#nav-link")
         page.set_input_files("#l-file", files=[{"name": NAME, "mimeType": "text/plain",
                                                 "buffer": HOSTILE.encode("utf-8")}])
