@@ -49,7 +49,7 @@ def to_xlsx(rows: list[list]) -> bytes:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor="A40E12")
     for r in rows:
-        ws.append(r)
+        ws.append([_cell(v) for v in r])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if cell.data_type == "f":  # a text that starts with "=" is text here, never a formula
@@ -64,6 +64,15 @@ def to_xlsx(rows: list[list]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _cell(v):
+    """A value a worksheet can hold: control characters (which Excel's format forbids) removed from text."""
+    if isinstance(v, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub("", v)
+    return v
 
 
 def _csv_safe(v):
@@ -171,13 +180,14 @@ def search_xlsx(query: str, hits: list[dict]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Kết quả tìm kiếm"
-    ws.append(["Tìm kiếm:", query])
+    ws.append(["Tìm kiếm:", _cell(query)])
     ws.append([])
     ws.append(SEARCH_COLUMNS)
     for cell in ws[3]:
         cell.font = Font(bold=True)
     for i, h in enumerate(hits, 1):
-        ws.append([i, h["document"], h["address"], h["citation"], h["text"][:30000], round(h["score"], 4)])
+        ws.append([_cell(v) for v in (i, h["document"], h["address"], h["citation"], h["text"][:30000],
+                                      round(h["score"], 4))])
     for row in ws.iter_rows():
         for cell in row:
             if cell.data_type == "f":  # text from documents is never a formula

@@ -116,3 +116,14 @@ def test_cli_writes_the_same_word_files(linked, tmp_path):
     out2 = tmp_path / "links.docx"
     assert main(["export", str(out2), "--programme", view.programme, "--index", str(ix.path)]) == 0
     assert len(Document(str(out2)).tables[0].rows) == len(view.tasks) + 1
+
+
+def test_a_query_with_control_characters_still_exports(linked):
+    """Found by the fuzz test: a search query with characters a worksheet cannot hold made a 500."""
+    from openpyxl import load_workbook
+
+    from docsearch import service
+
+    ix, _view = linked
+    data = service.export_search(ix, "hạ tầng\x01 số\x0b", k=3)
+    assert load_workbook(io.BytesIO(data)).active["B1"].value == "hạ tầng số"

@@ -19,9 +19,9 @@ def test_shipped_taxonomy_matches_the_shared_contract():
 @pytest.mark.parametrize(
     "yaml_text,message",
     [
-        ("topics: []", "non-empty list 'topics'"),
-        ("topics: [{id: Bad Id, name: x, description: y, terms: [a]}]", "lower-case words joined by hyphens"),
-        ("topics: [{id: a, name: x, description: y, terms: [a]}, {id: a, name: x, description: y, terms: [b]}]", "duplicate id"),
+        ("topics: []", "danh sách 'topics' không rỗng"),
+        ("topics: [{id: Bad Id, name: x, description: y, terms: [a]}]", "chữ thường nối bằng gạch ngang"),
+        ("topics: [{id: a, name: x, description: y, terms: [a]}, {id: a, name: x, description: y, terms: [b]}]", "id bị trùng"),
         ("topics: [{id: a, name: '', description: y, terms: [a]}]", "'name' phải là một đoạn chữ không rỗng"),
         ("topics: [{id: a, name: x, description: y, terms: []}]", "'terms' phải là một danh sách không rỗng"),
         ("topics: [{id: a, name: x, description: y, terms: [{nhà ở: 99}]}]", "trọng số 99"),
