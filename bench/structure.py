@@ -1,5 +1,6 @@
 """Structure figures on the shared documents: address P/R/F1 against the segmentation gold, law summaries,
-PDF/DOCX/scanned versions against their TXT, metadata against metadata.jsonl.
+PDF/DOCX/scanned versions against their TXT, .doc/.rtf/.odt made by LibreOffice against their DOCX, the scan as a
+TIFF against its TXT, metadata against metadata.jsonl.
 
 Usage: python bench/structure.py [--no-ocr]"""
 
@@ -26,6 +27,45 @@ def prf(pred, gold) -> tuple[float, float, float]:
         return 0.0, 0.0, 0.0
     P, R = tp / len(p), tp / len(g)
     return P, R, 2 * P * R / (P + R)
+
+
+def office_and_image_rows(no_ocr: bool) -> list[str]:
+    """The shared DOCX files saved by LibreOffice as .doc/.rtf/.odt, read back against the DOCX; the scanned PDF's
+    pages rendered as a multi-page TIFF, read back against the TXT."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    rows = []
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    work = Path(tempfile.mkdtemp(prefix="bench-office-"))
+    if soffice:
+        for f in sorted((SHARED / "corpus" / "docx").glob("*.docx")):
+            base = parse_file(str(f))
+            for fmt in ("doc", "rtf", "odt"):
+                subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless", "--convert-to",
+                                fmt, "--outdir", str(work), str(f)], check=True, capture_output=True, timeout=300)
+                t = time.perf_counter()
+                doc = parse_file(str(work / f"{f.stem}.{fmt}"))
+                secs = time.perf_counter() - t
+                _, _, F = prf([c.address for c in doc.clauses], [c.address for c in base.clauses])
+                same = "metadata equal" if doc.metadata == base.metadata else "metadata differs"
+                rows.append(f"| {f.stem}.{fmt} (made by LibreOffice) vs its DOCX: address F1 | {F:.3f} ({same}; {secs:.1f} s) |")
+    if not no_ocr and shutil.which("tesseract"):
+        import pdfplumber
+
+        with pdfplumber.open(str(SHARED / "corpus" / "pdf" / "nq-10-nqtw-2022.scanned.pdf")) as pdf:
+            pages = [p.to_image(resolution=300).original.convert("L") for p in pdf.pages]
+        tiff = work / "nq-10-scanned.tiff"
+        pages[0].save(tiff, save_all=True, append_images=pages[1:], compression="tiff_lzw")
+        t = time.perf_counter()
+        doc = parse_file(str(tiff))
+        secs = time.perf_counter() - t
+        raw = parse_file(str(RAW / "nq-10-nqtw-2022.txt"))
+        _, _, F = prf([c.address for c in doc.clauses], [c.address for c in raw.clauses])
+        rows.append(f"| the scanned NQ 10 as a {len(pages)}-page TIFF (300 dpi) vs its TXT: address F1 | {F:.3f} ({secs:.1f} s) |")
+    shutil.rmtree(work, ignore_errors=True)
+    return rows
 
 
 def main() -> None:
@@ -62,6 +102,7 @@ def main() -> None:
             _, _, F = prf([c.address for c in doc.clauses], [c.address for c in raw.clauses])
             same = "metadata equal" if doc.metadata == raw.metadata else "metadata differs"
             rows.append(f"| {f.name} vs its TXT: address F1 | {F:.3f} ({same}; {secs:.1f} s) |")
+    rows += office_and_image_rows(args.no_ocr)
     fields = {"so_hieu": "number", "loai": "type", "co_quan": "issuer", "ngay": "date", "trich_yeu": "title", "nguoi_ky": "signer"}
     meta_rows = [json.loads(x) for x in (GOLD / "metadata.jsonl").read_text(encoding="utf-8").splitlines()]
     equal = total = 0

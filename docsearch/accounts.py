@@ -101,11 +101,7 @@ def _secret(store, configured: str | None) -> str:
     every worker of one index agrees on it)."""
     if configured:
         return configured
-    key = store.get_meta("session_secret")
-    if key is None:
-        store.set_meta("session_secret", secrets.token_urlsafe(48))
-        key = store.get_meta("session_secret")
-    return key
+    return store.get_meta("session_secret") or store.meta_setdefault("session_secret", secrets.token_urlsafe(48))
 
 
 def session_token(store, user: User, minutes: int, configured_secret: str | None) -> str:

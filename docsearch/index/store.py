@@ -155,6 +155,11 @@ class Store:
         self._x("INSERT INTO meta (key, value) VALUES (?,?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value))
 
+    def meta_setdefault(self, key: str, value: str) -> str:
+        """The value of `key`, set to `value` first if it has none (the first of several processes wins)."""
+        self._x("INSERT INTO meta (key, value) VALUES (?,?) ON CONFLICT (key) DO NOTHING", (key, value))
+        return self.get_meta(key) or value
+
     def generation(self) -> int:
         return int(self.get_meta("generation") or 0)
 
