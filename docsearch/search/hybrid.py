@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from docsearch.search.query import Query, understand
-from docsearch.search.snippets import snippet, snippet_spans
+from docsearch.search.snippets import marked, snippet_spans
 from docsearch.text.analysis import analyze
 from docsearch.text.vocabulary import MARKS_RE as _MARKS_RE
 
@@ -235,7 +235,7 @@ def search(index, query: str, k: int = 10, mode: str = "hybrid", doc: list[str] 
         plain, spans = snippet_spans(r["text"], q.text)
         hits.append(Hit(
             snippet_text=plain, highlights=spans, clause_id=cid, doc_id=r["doc_id"], address=r["address"], breadcrumb=r["breadcrumb"], heading=r["heading"],
-            text=r["text"], snippet=snippet(r["text"], q.text), score=round(score, 4), doc_number=r["doc_number"],
+            text=r["text"], snippet=marked(plain, spans), score=round(score, 4), doc_number=r["doc_number"],
             doc_type=r["doc_type"], doc_title=r["doc_title"], page=r["page"] or 1, fields=r["fields"],
             tags=[{"topic": t.topic, "score": t.score} for t in tags.get(cid, [])], components=comps,
         ))

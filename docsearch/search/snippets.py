@@ -53,7 +53,12 @@ def snippet(text: str, query: str, width: int = 240, mark: tuple[str, str] = ("<
             escape: bool = True) -> str:
     """The snippet with its terms marked (HTML-escaped unless `escape` is False): for the command line and
     clients that want markup."""
-    plain, spans = snippet_spans(text, query, width)
+    return marked(*snippet_spans(text, query, width), mark=mark, escape=escape)
+
+
+def marked(plain: str, spans: list[tuple[int, int]], mark: tuple[str, str] = ("<mark>", "</mark>"),
+           escape: bool = True) -> str:
+    """A plain snippet with the given spans wrapped in `mark` (the text HTML-escaped unless `escape` is False)."""
     out, pos = [], 0
     esc = html.escape if escape else (lambda x: x)
     for s, e in spans:
