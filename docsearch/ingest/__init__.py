@@ -51,8 +51,8 @@ def extract(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES, oc
     if kind == "pdf":
         from docsearch.ingest.pdf import extract_pdf
 
-        pages, warnings = extract_pdf(name, ocr_lang=ocr_lang)
-        ocr = any("OCR" in w for w in warnings)
+        pages, warnings, ocr_pages = extract_pdf(name, ocr_lang=ocr_lang)
+        ocr = ocr_pages > 0
     elif kind in ("ole", "rtf", "odt"):  # Word 97–2003, RTF, OpenDocument: converted to DOCX by LibreOffice
         import shutil
 

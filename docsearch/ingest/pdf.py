@@ -75,8 +75,8 @@ def _password_error(exc: BaseException) -> bool:
                                   or "encrypt" in str(e).lower()) for e in seen)
 
 
-def extract_pdf(path: str, ocr_lang: str = "vie") -> tuple[list[str], list[str]]:
-    """Return (pages as text, warnings)."""
+def extract_pdf(path: str, ocr_lang: str = "vie") -> tuple[list[str], list[str], int]:
+    """Return (pages as text, warnings, how many pages were read by OCR)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
@@ -166,4 +166,4 @@ def extract_pdf(path: str, ocr_lang: str = "vie") -> tuple[list[str], list[str]]
     if not any(p.strip() for p in pages):
         raise IngestError(path, "tệp PDF không có chữ (nhận dạng ký tự OCR cũng không tìm thấy)",
                           en="the PDF contains no text (and OCR found none)")
-    return pages, warnings
+    return pages, warnings, len(scanned)
