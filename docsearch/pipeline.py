@@ -34,21 +34,29 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def ingest_one(index, path: Path, tagger=None, source: str | None = None,
-               actor: str | None = None) -> tuple[bool, object]:
-    """Parse one file and index it; (added, document). The same file re-ingested under a new number replaces its
-    old entry. Raises IngestError with the reason when the file cannot be read."""
+def read_file(path: str | Path):
+    """Parse one file with the configured limits (size, OCR language); IngestError with the reason when it cannot
+    be read. Needs no index: callers parse before they take the write lock."""
     from docsearch.config import get_settings
     from docsearch.structure import parse_file
 
     s = get_settings()
-    doc = parse_file(str(path), max_bytes=s.max_file_bytes, ocr_lang=s.ocr_lang)
-    if source is not None:
-        doc.source = source
+    return parse_file(str(path), max_bytes=s.max_file_bytes, ocr_lang=s.ocr_lang)
+
+
+def index_document(index, doc, tagger=None, actor: str | None = None) -> bool:
+    """Index a parsed document (False when it is indexed unchanged). The same file re-ingested under a new number
+    replaces its old entry."""
     old = index.store.doc_id_by_source(doc.source)
     if old and old != doc.id:
         index.remove(old, actor=actor)
-    return index.add(doc, tagger=tagger, actor=actor), doc
+    return index.add(doc, tagger=tagger, actor=actor)
+
+
+def ingest_one(index, path: Path, tagger=None, actor: str | None = None) -> tuple[bool, object]:
+    """Parse one file and index it; (added, document)."""
+    doc = read_file(path)
+    return index_document(index, doc, tagger=tagger, actor=actor), doc
 
 
 def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path], None] | None = None,

@@ -22,12 +22,11 @@ from docsearch.index import Index
 from docsearch.index.cache import EmbeddingCache
 from docsearch.ingest.normalize import fold, match_form
 from docsearch.linking.coverage import CoverageRow, coverage
-from docsearch.linking.export import coverage_docx, links_docx, rows_for, search_xlsx, to_csv, to_xlsx
+from docsearch.linking.export import STATUS_WORDS, coverage_docx, links_docx, rows_for, search_xlsx, to_csv, to_xlsx
 from docsearch.linking.link import TaskLinks, find_targets, link_tasks
 from docsearch.linking.tasks import Task, programme_tasks
 from docsearch.model import Document, Reference, Tag
-from docsearch.pipeline import IngestReport, collect_files, ingest_files, ingest_one
-from docsearch.structure import parse_file
+from docsearch.pipeline import IngestReport, collect_files, index_document, ingest_files, read_file
 from docsearch.structure.citations import citation_phrase, nearest_existing
 from docsearch.structure.passages import passages
 from docsearch.tagging import Tagger, get_tagger, load_taxonomy
@@ -101,21 +100,27 @@ def ingest_paths(index: Index, paths: Iterable[str | Path], tags: bool = True,
     return ingest_files(index, files, tagger=tagger_for(index) if tags else None, progress=progress, actor=actor)
 
 
-def ingest_upload(index: Index, path: Path, name: str, actor: str | None = None) -> IngestOut:
-    """Ingest one uploaded file (saved at `path`, named `name` by its sender) and publish it. `index` writable."""
-    try:
-        added, doc = ingest_one(index, path, tagger=tagger_for(index), source=name, actor=actor)
-    except IngestError as exc:  # the reason, under the name its sender knows the file by
-        raise IngestError(name, exc.reason) from None
+def ingest_document(index: Index, doc: Document, actor: str | None = None) -> IngestOut:
+    """Index a parsed document (an upload: read by `parse` before the write lock is taken) and publish it.
+    `index` writable."""
+    added = index_document(index, doc, tagger=tagger_for(index), actor=actor)
     if added:
         index.commit()
     return IngestOut(id=doc.id, added=added, clauses=len(doc.clauses), warnings=doc.warnings)
 
 
-def parse(path: str | Path) -> Document:
-    """Read one file into a document (metadata, clause tree, references) with the configured limits."""
-    s = get_settings()
-    return parse_file(str(path), max_bytes=s.max_file_bytes, ocr_lang=s.ocr_lang)
+def parse(path: str | Path, name: str | None = None) -> Document:
+    """Read one file into a document (metadata, clause tree, references) with the configured limits; `name`: the
+    name its sender knows it by (an upload), used as its source and in any error."""
+    try:
+        doc = read_file(path)
+    except IngestError as exc:
+        if name is None:
+            raise
+        raise IngestError(name, exc.reason, en=exc.en_reason) from None
+    if name is not None:
+        doc.source = name
+    return doc
 
 
 def standalone_tagger() -> Tagger:
@@ -308,13 +313,7 @@ def link_programme_file(index: Index, path: str | Path, targets: list[str] | Non
                         name: str | None = None, actor: str | None = None) -> LinkResponse:
     """Read a programme file (named `name` by its sender, when uploaded) and link it: `link_programme`, as the
     view the page and the CLI show."""
-    try:
-        doc = parse(path)
-    except IngestError as exc:
-        raise IngestError(name or str(path), exc.reason) from None
-    if name is not None:
-        doc.source = name
-    return link_view(index, link_programme(index, doc, targets, top=top, actor=actor))
+    return link_view(index, link_programme(index, parse(path, name), targets, top=top, actor=actor))
 
 
 def list_tasks(items: list[TaskInput]) -> list[Task]:
@@ -430,9 +429,6 @@ def export_links(index: Index, fmt: str = "xlsx", programme: str | None = None, 
     return to_csv(rows) if fmt == "csv" else to_xlsx(rows)
 
 
-STATUS_WORDS = {"confirmed": "Đã xác nhận", "suggested": "Đề xuất", "rejected": "Đã loại"}
-
-
 def export_links_docx(index: Index, programme: str, target: str | None = None) -> bytes:
     """The appendix table of a programme: for each task, the clauses it carries out — those a person confirmed,
     else the first suggestion (marked Đề xuất) — as the phrases staff cite them with."""
@@ -471,7 +467,8 @@ def export_links_docx(index: Index, programme: str, target: str | None = None) -
 def export_coverage_docx(index: Index, doc_id: str) -> bytes:
     cov = coverage_of(index, doc_id)
     rows = [r.model_dump() for r in cov.rows]
-    uncovered = [r for r in rows if r["address"] in set(cov.uncovered)]
+    uncovered_addresses = set(cov.uncovered)
+    uncovered = [r for r in rows if r["address"] in uncovered_addresses]
     return coverage_docx(_document_info(index, doc_id), rows, uncovered)
 
 

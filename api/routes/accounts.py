@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
-from api.deps import AdminAccess, EditorAccess, IndexDep, UserDep
+from api.deps import AdminAccess, EditorAccess, IndexDep, SettingsDep, UserDep
 from docsearch import service
 from docsearch.views import AuditOut, SessionOut, UserOut
 
@@ -28,11 +28,8 @@ class Me(BaseModel):
 
 
 @router.get("/me", response_model=Me)
-def me(user: UserDep) -> Me:
-    from docsearch.config import get_settings
-
-    return Me(user=user.name if user else None, role=user.role if user else None,
-              public_read=get_settings().public_read)
+def me(user: UserDep, settings: SettingsDep) -> Me:
+    return Me(user=user.name if user else None, role=user.role if user else None, public_read=settings.public_read)
 
 
 class NewUser(BaseModel):

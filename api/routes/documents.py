@@ -35,10 +35,11 @@ async def upload_document(user: EditorAccess, file: Annotated[UploadFile, File(
     """Upload and ingest a document (editor)."""
     path, name = await save_upload(file)
     try:
-        with writer() as w:
-            return service.ingest_upload(w, path, name, actor=user.name)
+        doc = service.parse(path, name)  # read (OCR, LibreOffice) before taking the write lock
     finally:
         path.unlink(missing_ok=True)
+    with writer() as w:
+        return service.ingest_document(w, doc, actor=user.name)
 
 
 @router.delete("/documents/{doc_id}", status_code=204)

@@ -38,11 +38,12 @@ async def link_programme(user: EditorAccess,
     `target`)."""
     path, name = await save_upload(file)
     try:
-        with writer() as w:
-            return service.link_programme_file(w, path, [target] if target else None, top=top, name=name,
-                                               actor=user.name)
+        doc = service.parse(path, name)  # read before taking the write lock
     finally:
         path.unlink(missing_ok=True)
+    with writer() as w:
+        return service.link_view(w, service.link_programme(w, doc, [target] if target else None, top=top,
+                                                            actor=user.name))
 
 
 @router.post("/links/{link_id}/confirm", response_model=LinkRecord)

@@ -25,8 +25,11 @@ def rows_for(links, target_label: str) -> list[list]:
     return rows
 
 
+STATUS_WORDS = {"suggested": "Đề xuất", "confirmed": "Đã xác nhận", "rejected": "Đã loại"}
+
+
 def _status(status: str) -> str:
-    return {"suggested": "Đề xuất", "confirmed": "Đã xác nhận", "rejected": "Đã loại"}.get(status, status)
+    return STATUS_WORDS.get(status, status)
 
 
 def to_csv(rows: list[list]) -> bytes:
