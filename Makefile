@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev,ocr,st,postgres]'
+	$(BIN)/pip install -q -e '.[dev,ocr,st,postgres,milvus]'
 	touch $@
 
 install: $(VENV)/.installed

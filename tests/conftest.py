@@ -72,3 +72,37 @@ def sample_index(tmp_path_factory):
     reader = Index(path)
     yield reader
     reader.close()
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory):
+    """A running Milvus: DOCSEARCH_TEST_MILVUS_URI when set (.ci/run starts a Milvus Lite server and sets it),
+    else a Milvus Lite server started here for the session; skipped with the reason when neither can be had."""
+    url = os.environ.get("DOCSEARCH_TEST_MILVUS_URI")
+    if url:
+        yield url
+        return
+    try:
+        import milvus_lite  # noqa: F401
+        import pymilvus  # noqa: F401
+    except ImportError:
+        pytest.skip("no Milvus: set DOCSEARCH_TEST_MILVUS_URI, or install the 'milvus' extra (.ci/run does)")
+    import socket
+    import subprocess
+    import sys
+
+    from docsearch.index.milvus import wait_for
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path_factory.mktemp("milvus")
+    proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data), "--host",
+                             "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(url, 60)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -3,10 +3,15 @@ their own module — the SQLite store (store.py, the source of truth), the deriv
 (build.py), their generations on disk and the writer's lock (generations.py), the embedding cache (cache.py) and
 the embedder (embedders.py).
 
-Concurrency model: one writer (the lock held while a batch ingests), many readers. Every document is one store
-transaction; the derived files of a generation are published atomically. A reader that finds the store newer than
-the derived files it has loads the newer published files or rebuilds them in memory, so it always sees the last
-committed documents and never a half-written one."""
+Where search runs is the engine (DOCSEARCH_BACKEND): `local` derives bm25s + FAISS files from the store (build.py,
+generations.py); `milvus` keeps the same rows in a Milvus server, written from the store's outbox (milvus.py).
+The ranking reads either through one interface (engine.py).
+
+Concurrency model, local engine: one writer (the lock file held while a batch ingests), many readers. Every
+document is one store transaction; the derived files of a generation are published atomically. A reader that finds
+the store newer than the derived files it has loads the newer published files or rebuilds them in memory, so it
+always sees the last committed documents and never a half-written one. Milvus engine: no lock file; writers on any
+machine are serialised by the store's transactions, and a search sees the generation the last sync published."""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from docsearch.index import generations
 from docsearch.index.build import Pending, State, no_pending
 from docsearch.index.cache import EmbeddingCache
 from docsearch.index.embedders import Embedder, get_embedder
+from docsearch.index.engine import Generation
 from docsearch.index.lexical import LexicalIndex
 from docsearch.index.store import Store, open_store
 from docsearch.index.vectors import VectorIndex
@@ -33,7 +39,9 @@ from docsearch.search.query import Aliases
 from docsearch.structure.passages import lexical_text, passage_text, passages
 from docsearch.text.analysis import analyze, segments, words
 
-__all__ = ["Index", "State", "Store", "backup_index"]
+__all__ = ["ENGINES", "Index", "State", "Store", "backup_index", "migrate_engine"]
+
+ENGINES = ("local", "milvus")
 
 
 def backup_index(path: str | Path, dest: str | Path) -> dict:
@@ -67,15 +75,62 @@ def backup_index(path: str | Path, dest: str | Path) -> dict:
     return manifest
 
 
+def _milvus_engine(store: Store, settings, dim: int):
+    from docsearch.index.milvus import MilvusEngine
+
+    if not settings.milvus_uri:
+        raise DocsearchError("DOCSEARCH_BACKEND=milvus cần địa chỉ máy chủ Milvus: DOCSEARCH_MILVUS_URI",
+                             en="DOCSEARCH_BACKEND=milvus needs the Milvus server: set DOCSEARCH_MILVUS_URI")
+    return MilvusEngine(settings.milvus_uri, store, dim, settings.milvus_index, settings.milvus_token)
+
+
+def migrate_engine(path: str | Path, to: str, progress=None) -> dict:
+    """Move an index's search to another engine (docsearch migrate --to milvus|local): the store stays as it is;
+    for Milvus its BM25 statistics are counted, every clause is queued and written to fresh collections; for the
+    local engine the derived files are rebuilt from the store at the next open. Nothing is re-embedded."""
+    settings = get_settings()
+    if to not in ENGINES:
+        raise DocsearchError(f"--to {to}: chỉ có {', '.join(ENGINES)}", en=f"--to {to}: one of {', '.join(ENGINES)}")
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    lock = generations.WriteLock(path, settings.lock_timeout)  # no local writer may be at work meanwhile
+    store = open_store(path, settings.database_url)
+    try:
+        dim = int(store.get_meta("dim") or 0)
+        was = store.engine
+        if was == "milvus" and to != "milvus" and settings.milvus_uri:
+            _milvus_engine(store, settings, dim).drop()
+        store.track_terms(to)
+        written = 0
+        if to == "milvus":
+            if not dim:
+                raise DocsearchError(f"{path}: chỉ mục trống, chưa có gì để chuyển", en=f"{path}: the index is empty")
+            engine = _milvus_engine(store, settings, dim)
+            engine.drop()
+            engine = _milvus_engine(store, settings, dim)
+            written = engine.sync(store)
+        documents, clauses = store.counts()
+        return {"from": was, "to": to, "documents": documents, "clauses": clauses, "written": written,
+                "generation": store.generation()}
+    finally:
+        store.close()
+        lock.release()
+
+
 class Index:
     def __init__(self, path: str | Path, embedder: Embedder | None = None, writable: bool = False,
                  reembed: bool = False, lock_timeout: float | None = None) -> None:
         settings = get_settings()
+        if settings.backend not in ENGINES:
+            raise DocsearchError(f"DOCSEARCH_BACKEND={settings.backend}: chỉ có {', '.join(ENGINES)}",
+                                 en=f"DOCSEARCH_BACKEND={settings.backend}: one of {', '.join(ENGINES)}")
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self._lock: generations.WriteLock | None = None
-        if writable:
+        self._writable = writable
+        if writable and settings.backend == "local":  # a server engine needs no lock file: the store serialises
             self._lock = generations.WriteLock(self.path, settings.lock_timeout if lock_timeout is None else lock_timeout)
+        self.milvus = None
         self._mem_lock = threading.RLock()
         self._state: State | None = None
         self._pending: Pending | None = no_pending()
@@ -86,10 +141,26 @@ class Index:
             self.store = open_store(self.path, settings.database_url)
             self.cache = EmbeddingCache(settings.cache_path(self.path / "embeddings.sqlite"))
             self.embedder = embedder if embedder is not None else get_embedder()
+            self._check_engine(settings)
             self._check_embedder(writable, reembed)
         except BaseException:
             self.close()
             raise
+
+    def _check_engine(self, settings) -> None:
+        """The engine configured must be the one the index was built for (an empty index takes the configured
+        one); a Milvus engine is connected here."""
+        stored = self.store.engine
+        if stored != settings.backend:
+            if self.store.counts()[0]:
+                raise IndexMismatchError(
+                    f"{self.path}: chỉ mục này tìm kiếm trên '{stored}', cấu hình là '{settings.backend}'; chuyển "
+                    f"bằng lệnh: docsearch migrate --to {settings.backend}",
+                    en=f"{self.path}: this index searches on '{stored}', the configuration says "
+                       f"'{settings.backend}'; move it with: docsearch migrate --to {settings.backend}")
+            self.store.track_terms(settings.backend)
+        if settings.backend == "milvus":
+            self.milvus = _milvus_engine(self.store, settings, self.embedder.dim)
 
     def _check_embedder(self, writable: bool, reembed: bool) -> None:
         name, dim = self.store.get_meta("embedder"), self.store.get_meta("dim")
@@ -109,14 +180,14 @@ class Index:
 
     @property
     def writable(self) -> bool:
-        return self._lock is not None
+        return self._writable
 
     # -- the loaded state, read through one reference ---------------------------------------------------
     @property
     def loaded_generation(self) -> int:
         return self._state.generation if self._state is not None else -1
 
-    def snapshot(self) -> State:
+    def snapshot(self) -> Generation:
         """The current loaded state (loading or building it when needed)."""
         self.ensure_loaded()
         assert self._state is not None
@@ -216,7 +287,13 @@ class Index:
         self._dirty = True
 
     def commit(self) -> None:
-        """Publish derived indexes for the current store generation (atomic)."""
+        """Publish what was written: the derived indexes of the current store generation (local, atomic), or the
+        queued rows written to Milvus and their generation published."""
+        if self.milvus is not None:
+            self.milvus.sync(self.store)
+            self._dirty = False
+            self.ensure_loaded()
+            return
         gen = self.store.generation()
         if self._dirty and self.loaded_generation >= 0 and self.loaded_generation + self._pending_writes == gen:
             with self._mem_lock:
@@ -236,6 +313,9 @@ class Index:
         newer one when a writer publishes it, and while a writer is working it keeps the one it has. It builds in
         memory only when nothing usable is published and no writer is at work (e.g. after a writer was killed
         between its last transaction and publishing)."""
+        if self.milvus is not None:
+            self._follow_milvus()
+            return
         gen = self.store.generation()
         if gen == self.loaded_generation and not force_build:
             return
@@ -260,6 +340,17 @@ class Index:
             if self.loaded_generation != gen:
                 self._build(gen)
 
+    def _follow_milvus(self) -> None:
+        """Serve the generation the last Milvus sync published."""
+        gen = int(self.store.get_meta("milvus_generation") or 0)
+        if gen == self.loaded_generation:
+            return
+        with self._mem_lock:
+            if gen != self.loaded_generation:
+                previous = self._state
+                self._state = self.milvus.state(self.store, previous=previous if previous is not None  # type: ignore[union-attr]
+                                                and not isinstance(previous, State) else None)
+
     def _load_published(self, gen: int) -> bool:
         state = generations.load_published(self.path, self.store, gen, self.embedder.name, self.embedder.dim)
         if state is None:
@@ -273,11 +364,6 @@ class Index:
                                     previous=self._state if incremental else None,
                                     pending=self._pending if incremental else None)
         self._pending = no_pending()
-
-    def filter_mask(self, state: State | None = None, **filters) -> np.ndarray | None:
-        """Boolean mask over the state's clauses that pass the filters (doc, doc_type, issuer, year_from, year_to,
-        topic, address_prefix); None when no filter is set."""
-        return builder.filter_mask(state or self.snapshot(), self.store, **filters)
 
     # -- backup (taking one needs no Index: backup_index) ------------------------------------------------
     def restore_backup(self, src: str | Path) -> dict:
@@ -300,6 +386,10 @@ class Index:
             self.store.restore_from(db)
         except ValueError as exc:
             raise DocsearchError(str(exc)) from None
+        if self.milvus is not None:  # the engine's rows are rewritten from the restored store
+            self.milvus.drop()
+            self.milvus = _milvus_engine(self.store, get_settings(), self.embedder.dim)
+        self.store.track_terms(get_settings().backend)
         self._state = None
         self._pending = no_pending()
         self._pending_writes = 0

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from docsearch.config import Settings
+from docsearch.index.engine import Generation, Scores
 from docsearch.index.lexical import FIELDS, LexicalIndex
 from docsearch.index.store import Store
 from docsearch.index.vectors import VectorIndex
@@ -25,10 +26,31 @@ def no_pending() -> Pending:
     return [], [], [], []
 
 
+class _ArrayScores(Scores):
+    """Scores of every entry, computed at once (bm25s); a filtered-out entry scores -1."""
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray, mask: np.ndarray | None) -> None:
+        self.ids, self.scores = ids, scores
+        if mask is not None:
+            scores[~mask] = -1.0
+
+    def top(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        n = min(c, len(self.scores))
+        if n <= 0:
+            return np.zeros(0, np.int64), np.zeros(0)
+        top = np.argpartition(-self.scores, n - 1)[:n]
+        top = top[self.scores[top] > 0]
+        return self.ids[top], self.scores[top]
+
+    def at(self, ids: np.ndarray) -> np.ndarray:
+        return self.scores[np.searchsorted(self.ids, ids)]
+
+
 @dataclass
-class State:
+class State(Generation):
     """Everything a search reads, built together and swapped in by one assignment: a search that took a
-    reference to it never sees half of a newer generation (the race the concurrency test caught)."""
+    reference to it never sees half of a newer generation (the race the concurrency test caught). The local
+    engine: its filters are boolean masks over `lexical.ids`."""
 
     generation: int
     lexical: LexicalIndex
@@ -51,6 +73,46 @@ class State:
         if (~single).any():
             np.maximum.at(agg, self.seg_pos[~single], seg_scores[~single])
         return agg
+
+    # -- the Generation interface ---------------------------------------------------------------------------------
+    def where(self, store, filters: dict | None = None, ids=None) -> np.ndarray | None:
+        mask = filter_mask(self, store, **(filters or {}))
+        if ids is not None:
+            allowed = np.isin(self.lexical.ids, np.fromiter(ids, dtype=np.int64, count=len(ids)))
+            mask = allowed if mask is None else mask & allowed
+        return mask
+
+    def excludes_all(self, where: np.ndarray | None) -> bool:
+        return where is not None and not where.any()
+
+    def lexical_scores(self, field: str, tokens: list[str]) -> np.ndarray:
+        if field == "words_seg":
+            return self.segment_max(self.seg_lexical.scores("words", tokens))
+        return self.lexical.scores(field, tokens).astype(np.float64)
+
+    def bm25(self, field: str, tokens: list[str], where: np.ndarray | None) -> Scores:
+        return _ArrayScores(self.lexical.ids, self.lexical_scores(field, tokens), where)
+
+    def has_segments(self) -> bool:
+        return len(self.seg_lexical) > 0
+
+    def dense(self, qv: np.ndarray, c: int, where: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        return self.vectors.search(qv, c, self.lexical.ids[where] if where is not None else None)
+
+    def dense_segments(self, qv: np.ndarray, c: int, where: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        if not len(self.seg_vectors):
+            return np.zeros(0, np.int64), np.zeros(0)
+        allowed = None
+        if where is not None:
+            allowed = self.seg_ids[np.isin(self.seg_owner, self.lexical.ids[where])]
+        s_ids, s_sc = self.seg_vectors.search(qv, c, allowed)
+        owners = self.seg_owner[np.searchsorted(self.seg_ids, s_ids)] if len(s_ids) else np.zeros(0, np.int64)
+        return owners, s_sc
+
+    def dense_at(self, qv: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        if not len(ids):
+            return np.zeros(0)
+        return self.vectors.vectors_for(ids) @ np.asarray(qv, dtype=np.float32)
 
 
 def build(store: Store, gen: int, dim: int, settings: Settings, previous: State | None = None,

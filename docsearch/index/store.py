@@ -18,9 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from docsearch.index import terms
 from docsearch.model import Clause, Document, Metadata, Reference, Tag
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # schema changes, applied in order to a store of an older version (each in one transaction); new tables are made
 # by _SCHEMA's CREATE TABLE IF NOT EXISTS, which runs on every open
 _MIGRATIONS = {
@@ -71,6 +72,12 @@ CREATE TABLE IF NOT EXISTS audit (
     id {ID}, at TEXT NOT NULL, actor TEXT, action TEXT NOT NULL, target TEXT, detail TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
+-- kept only when search runs on a server engine (meta backend = milvus): the clauses whose rows the engine must
+-- write or delete, in the order they changed, and the BM25 statistics (docsearch/index/terms.py)
+CREATE TABLE IF NOT EXISTS outbox (seq {ID}, op TEXT NOT NULL, clause_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS term_df (id {ID}, field TEXT NOT NULL, token TEXT NOT NULL, df INTEGER NOT NULL,
+    UNIQUE (field, token));
+CREATE TABLE IF NOT EXISTS term_totals (field TEXT PRIMARY KEY, n INTEGER NOT NULL, length INTEGER NOT NULL);
 """
 
 
@@ -108,6 +115,12 @@ class Store:
                 raise RuntimeError(f"{self.path}: index schema {self.get_meta('schema_version')} is newer than this docsearch")
             else:
                 self._migrate(int(self.get_meta("schema_version") or 1))
+
+    @property
+    def engine(self) -> str:
+        """Where this index's search runs ('local' or 'milvus'); a server engine needs the outbox and the BM25
+        statistics kept with every write."""
+        return self.get_meta("backend") or "local"
 
     # -- the dialect ---------------------------------------------------------------------------------------------
     def _x(self, sql: str, args: tuple | list = ()):
@@ -179,8 +192,11 @@ class Store:
         new segment ids)."""
         m = doc.metadata
         with self.transaction():
+            tracked = self.engine != "local"
             removed = [r[0] for r in self._x("SELECT id FROM clauses WHERE doc_id=?", (doc.id,))]
             seg_removed = self._segment_ids(doc.id)
+            if tracked:
+                self._count_terms(self._term_rows(doc.id), -1)
             self._delete(doc.id)
             new_segs: list[int] = []
             now = _now()
@@ -216,8 +232,98 @@ class Store:
                                 " text, address) VALUES (?,?,?,?,?,?,?,?,?,?)",
                                 (doc.id, r.clause, r.number, r.doc_type, r.title, r.year, r.date, r.relation, r.text,
                                  r.address))
+            if tracked:
+                self._count_terms(self._term_rows(doc.id), +1)
+                self._queue("del", removed)
+                self._queue("put", new_ids)
             self.set_meta("generation", str(self.generation() + 1))
         return removed, new_ids, seg_removed, new_segs
+
+    # -- what a server engine needs: the outbox and the BM25 statistics ------------------------------------------
+    def _term_rows(self, doc_id: str) -> list[tuple[str, str, list[str]]]:
+        """(tok_words, tok_syl, segment tok_words) of each clause of a document."""
+        segs: dict[int, list[str]] = {}
+        for cid, tw in self._x("SELECT s.clause_id, s.tok_words FROM segments s JOIN clauses c ON c.id = s.clause_id"
+                               " WHERE c.doc_id=? ORDER BY s.id", (doc_id,)):
+            segs.setdefault(cid, []).append(tw or "")
+        return [(tw, ts, segs.get(cid, [])) for cid, tw, ts in self._x(
+            "SELECT id, tok_words, tok_syl FROM clauses WHERE doc_id=? ORDER BY id", (doc_id,))]
+
+    def _count_terms(self, rows: list[tuple[str, str, list[str]]], sign: int) -> None:
+        """Add (sign +1) or take away (-1) these clauses' tokens from the BM25 statistics."""
+        if not rows:
+            return
+        df, totals = terms.corpus_counts(rows)
+        for field, counts in df.items():
+            self._xmany("INSERT INTO term_df (field, token, df) VALUES (?,?,?) ON CONFLICT (field, token) DO UPDATE"
+                        " SET df = term_df.df + excluded.df",
+                        [(field, t, sign * c) for t, c in sorted(counts.items())])
+        self._xmany("INSERT INTO term_totals (field, n, length) VALUES (?,?,?) ON CONFLICT (field) DO UPDATE"
+                    " SET n = term_totals.n + excluded.n, length = term_totals.length + excluded.length",
+                    [(f, sign * n, sign * length) for f, (n, length) in sorted(totals.items())])
+
+    def _queue(self, op: str, clause_ids: list[int]) -> None:
+        if clause_ids:
+            self._xmany("INSERT INTO outbox (op, clause_id) VALUES (?,?)", [(op, c) for c in clause_ids])
+
+    def track_terms(self, engine: str) -> None:
+        """Make `engine` this index's search engine. For a server engine, count the BM25 statistics of everything
+        stored and queue every clause for it, in one transaction (docsearch migrate)."""
+        with self.transaction():
+            self._x("DELETE FROM term_df")
+            self._x("DELETE FROM term_totals")
+            self._x("DELETE FROM outbox")
+            if engine != "local":
+                for (doc_id,) in self._x("SELECT id FROM documents ORDER BY id").fetchall():
+                    self._count_terms(self._term_rows(doc_id), +1)
+                self._queue("put", self.clause_ids())
+            self.set_meta("backend", engine)
+            self.set_meta("generation", str(self.generation() + 1))
+
+    def term_stats(self, field: str, tokens: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """token → (term id, document frequency) of the given tokens in a BM25 field."""
+        toks = sorted(set(tokens))
+        out: dict[str, tuple[int, int]] = {}
+        for i in range(0, len(toks), 900):
+            chunk = toks[i:i + 900]
+            for tid, tok, df in self._x(f"SELECT id, token, df FROM term_df WHERE field=? AND token IN "
+                                        f"({','.join('?' * len(chunk))})", [field, *chunk]):
+                out[tok] = (int(tid), int(df))
+        return out
+
+    def term_totals(self) -> dict[str, tuple[int, int]]:
+        """field → (entries, total length) of the BM25 statistics."""
+        return {f: (int(n), int(length)) for f, n, length in self._x("SELECT field, n, length FROM term_totals")}
+
+    def outbox(self, limit: int = 100_000) -> list[tuple[int, str, int]]:
+        """The oldest queued changes for the search engine: (seq, 'put' | 'del', clause id)."""
+        return [(int(a), b, int(c)) for a, b, c in self._x(
+            "SELECT seq, op, clause_id FROM outbox ORDER BY seq LIMIT ?", (limit,))]
+
+    def outbox_done(self, upto: int) -> None:
+        self._x("DELETE FROM outbox WHERE seq <= ?", (upto,))
+
+    def engine_rows(self, clause_ids: list[int]) -> list[dict]:
+        """What a search engine stores of each clause: its document's filter fields, its topics, its tokens and
+        vector, and its segments (id, tokens, vector); clauses no longer stored are left out."""
+        out: list[dict] = []
+        cols = ["id", "doc_id", "address", "tok_words", "tok_syl", "vec", "type", "issuer", "year"]
+        for i in range(0, len(clause_ids), 500):
+            chunk = clause_ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = {r[0]: dict(zip(cols, r)) for r in self._x(
+                f"SELECT c.id, c.doc_id, c.address, c.tok_words, c.tok_syl, c.vec, d.type, d.issuer, d.year FROM"
+                f" clauses c JOIN documents d ON d.id = c.doc_id WHERE c.id IN ({marks})", chunk)}
+            for r in rows.values():
+                r["topics"], r["segments"] = [], []
+            for cid, topic in self._x(f"SELECT clause_id, topic FROM tags WHERE clause_id IN ({marks})"
+                                      " ORDER BY score DESC, topic", chunk):
+                rows[cid]["topics"].append(topic)
+            for sid, cid, tw, vec in self._x(f"SELECT id, clause_id, tok_words, vec FROM segments WHERE clause_id IN"
+                                             f" ({marks}) ORDER BY id", chunk):
+                rows[cid]["segments"].append((sid, tw or "", vec))
+            out.extend(rows[c] for c in chunk if c in rows)
+        return out
 
     def _segment_ids(self, doc_id: str) -> list[int]:
         return [r[0] for r in self._x(
@@ -238,6 +344,9 @@ class Store:
             seg_removed = self._segment_ids(doc_id)
             if not removed and not self._x("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone():
                 return [], []
+            if self.engine != "local":
+                self._count_terms(self._term_rows(doc_id), -1)
+                self._queue("del", removed)
             self._delete(doc_id)
             self._x("DELETE FROM links WHERE task_doc=? OR target_doc=?", (doc_id, doc_id))
             self.set_meta("generation", str(self.generation() + 1))
@@ -391,6 +500,9 @@ class Store:
                                      (ids[address], t.topic, t.score, json.dumps(t.evidence, ensure_ascii=False)))
             self._x("UPDATE documents SET topics=? WHERE id=?",
                              (json.dumps([asdict(t) for t in doc_tags], ensure_ascii=False), doc_id))
+            if self.engine != "local":  # the engine filters by topic
+                self._queue("put", sorted(ids.values()))
+                self.set_meta("generation", str(self.generation() + 1))
 
     def topic_counts(self) -> dict[str, tuple[int, int]]:
         """topic -> (clauses, documents)."""
@@ -544,11 +656,12 @@ class Store:
         """(clause id, document id) of every clause, in id order."""
         return self._x("SELECT id, doc_id FROM clauses ORDER BY id").fetchall()
 
-    def iter_clause_tokens(self, field: str) -> Iterator[str]:
-        """The analysed tokens of every clause in id order, one space-joined string each: field 'words' (word
-        segmentation) or 'syllables'."""
+    def iter_clause_tokens(self, field: str, limit: int | None = None) -> Iterator[str]:
+        """The analysed tokens of every clause (the first `limit`) in id order, one space-joined string each: field
+        'words' (word segmentation) or 'syllables'."""
         column = {"words": "tok_words", "syllables": "tok_syl"}[field]
-        for (tokens,) in self._x(f"SELECT {column} FROM clauses ORDER BY id"):
+        sql = f"SELECT {column} FROM clauses ORDER BY id" + (f" LIMIT {int(limit)}" if limit else "")
+        for (tokens,) in self._x(sql):
             yield tokens or ""
 
     def set_content_hash(self, doc_id: str, content_hash: str) -> None:
@@ -582,6 +695,11 @@ class Store:
                     [tuple(c.get(k) for k in cl_cols) + (np.asarray(c["vec"], np.float32).tobytes()
                                                          if not isinstance(c["vec"], bytes) else c["vec"],)
                      for c in clauses])
+                if self.engine != "local":
+                    for d in documents:
+                        self._count_terms(self._term_rows(d["id"]), +1)
+                    self._queue("put", [r[0] for d in documents for r in self._x(
+                        "SELECT id FROM clauses WHERE doc_id=? ORDER BY id", (d["id"],))])
                 self.set_meta("generation", str(self.generation() + 1))
         finally:
             if not durable and self.dialect == "sqlite":

@@ -45,13 +45,6 @@ def _zstats(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), (sd if sd > 1e-9 else 1.0)
 
 
-def _top(scores: np.ndarray, c: int) -> np.ndarray:
-    n = min(c, len(scores))
-    if n <= 0:
-        return np.zeros(0, np.int64)
-    return np.argpartition(-scores, n - 1)[:n]
-
-
 def weights_for(query_has_marks: bool, settings) -> dict[str, float]:
     w = {"words": settings.w_words, "syllables": settings.w_syllables, "folded": settings.w_folded,
          "words_seg": settings.w_words_seg, "dense": settings.w_dense, "dense_seg": settings.w_dense_seg}
@@ -62,51 +55,41 @@ def weights_for(query_has_marks: bool, settings) -> dict[str, float]:
 
 
 def features(index, text: str, C: int, weights: dict[str, float], allowed: set[int] | None = None,
-             query_vector: np.ndarray | None = None, mask: np.ndarray | None = None,
+             query_vector: np.ndarray | None = None, where=None,
              state=None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Candidate clause ids and, per method, their z-normalised scores (stats over that method's top C).
-    Filters come as `mask` (over the state's lexical.ids) or as a set of `allowed` clause ids. Everything is read
-    from one state, so a newer generation swapped in meanwhile cannot mix with this one."""
+    Filters come as `where` (the engine's form, from `Generation.where`) or as a set of `allowed` clause ids.
+    Everything is read from one generation (`docsearch/index/engine.py`), so a newer one swapped in meanwhile
+    cannot mix with this one, and the same code ranks on the local engine and on Milvus."""
     st = state or index.snapshot()
-    lex, vec = st.lexical, st.vectors
-    ids = lex.ids
-    if allowed is not None and mask is None:
-        mask = np.isin(ids, np.fromiter(allowed, dtype=np.int64, count=len(allowed)))
-    if mask is not None:
-        if not mask.any():
-            return np.zeros(0, np.int64), {}
-    full: dict[str, np.ndarray] = {}
+    if allowed is not None and where is None:
+        where = st.where(index.store, ids=allowed)
+    if st.excludes_all(where):
+        return np.zeros(0, np.int64), {}
+    lexical: dict = {}
     toks = analyze(text)
     for f in ("words", "syllables", "folded"):
         if weights.get(f, 0) > 0:
-            full[f] = lex.scores(f, toks[f]).astype(np.float64)
-    if weights.get("words_seg", 0) > 0 and len(st.seg_lexical):
-        full["words_seg"] = st.segment_max(st.seg_lexical.scores("words", toks["words"]))
+            lexical[f] = st.bm25(f, toks[f], where)
+    if weights.get("words_seg", 0) > 0 and st.has_segments():
+        lexical["words_seg"] = st.bm25("words_seg", toks["words"], where)
     cand_sets: list[np.ndarray] = []
     stats: dict[str, tuple[float, float]] = {}
-    for m, arr in full.items():
-        if mask is not None:
-            arr[~mask] = -1.0
-        top = _top(arr, C)
-        top = top[arr[top] > 0]
-        if len(top):
-            stats[m] = _zstats(arr[top])
-            cand_sets.append(ids[top])
+    for m, scores in lexical.items():
+        top_ids, top_sc = scores.top(C)
+        if len(top_ids):
+            stats[m] = _zstats(top_sc)
+            cand_sets.append(top_ids)
     dense_found: dict[str, dict[int, float]] = {}
     if weights.get("dense", 0) > 0 or weights.get("dense_seg", 0) > 0:
         qv = query_vector if query_vector is not None else index.cache.embed(index.embedder, [text], "query")[0]
-        allowed_arr = ids[mask] if mask is not None else None
-        d_ids, d_sc = vec.search(qv, C, allowed_arr)
+        d_ids, d_sc = st.dense(qv, C, where)
         dense_found["dense"] = dict(zip(d_ids.tolist(), d_sc.tolist()))
         if len(d_sc):
             stats["dense"] = _zstats(d_sc)
             cand_sets.append(d_ids)
-        if weights.get("dense_seg", 0) > 0 and len(st.seg_vectors):
-            seg_allowed = None
-            if allowed_arr is not None:
-                seg_allowed = st.seg_ids[np.isin(st.seg_owner, allowed_arr)]
-            s_ids, s_sc = st.seg_vectors.search(qv, C, seg_allowed)
-            owners = st.seg_owner[np.searchsorted(st.seg_ids, s_ids)] if len(s_ids) else np.zeros(0, np.int64)
+        if weights.get("dense_seg", 0) > 0 and st.has_segments():
+            owners, s_sc = st.dense_segments(qv, C, where)
             best: dict[int, float] = {}
             for o, sc in zip(owners.tolist(), s_sc.tolist()):
                 if sc > best.get(o, -9.0):
@@ -123,13 +106,12 @@ def features(index, text: str, C: int, weights: dict[str, float], allowed: set[i
         return np.zeros(0, np.int64), {}
     cand = np.unique(np.concatenate(cand_sets))
     out: dict[str, np.ndarray] = {}
-    pos = np.searchsorted(ids, cand)
-    for m, arr in full.items():
+    for m, scores in lexical.items():
         if m in stats:
             mu, sd = stats[m]
-            out[m] = np.maximum((arr[pos] - mu) / sd, -4.0)
+            out[m] = np.maximum((scores.at(cand) - mu) / sd, -4.0)
     if "dense" in dense_found:
-        exact = vec.vectors_for(cand) @ np.asarray(qv, dtype=np.float32) if len(cand) else np.zeros(0)
+        exact = st.dense_at(qv, cand)
         if "dense" in stats:
             mu, sd = stats["dense"]
             out["dense"] = np.maximum((exact - mu) / sd, -4.0)
@@ -173,26 +155,24 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
         w = {"words": 1.0} if has_marks else {"words": 0.5, "folded": 0.5}
     elif mode == "dense":
         w = {"dense": 1.0}
-    mask = index.filter_mask(st, **(filters or {}))
-    if mask is not None and not mask.any():
+    where = st.where(index.store, filters)
+    if st.excludes_all(where):
         return [], q
-    cand, feats = features(index, q.text, C, w, query_vector=query_vector, mask=mask, state=st)
+    cand, feats = features(index, q.text, C, w, query_vector=query_vector, where=where, state=st)
     if not len(cand):
         return [], q
     ranked = _best(cand, fuse(feats, w, len(cand)), feats, k)
     if q.doc_ids and boost_docs and (not filters or not filters.get("doc")):
-        ranked = _named_documents_first(index, st, q, ranked, k, C, w, query_vector, mask)
+        ranked = _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters)
     return ranked, q
 
 
-def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, mask):
+def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters):
     """A query that names documents ("NQ 57", "Luật Đất đai thu hồi đất") is answered from those documents first:
     the rest of the query ranked inside them, then everything else. A query that is only a name gets the
     document's outline (its sections in reading order), as opening it would."""
-    named = index.filter_mask(st, doc=q.doc_ids)
-    if mask is not None:
-        named &= mask
-    if not named.any():
+    named = st.where(index.store, {**(filters or {}), "doc": q.doc_ids})
+    if st.excludes_all(named):
         return ranked
     if not _WORD_RE.search(q.rest):
         rows = [r for d in q.doc_ids for r in index.store.clause_tree(d)]
@@ -200,7 +180,7 @@ def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, mask):
         first = [(r["id"], 1.0, {"outline": 1.0}) for r in rows[:k]]
     else:
         cand, feats = features(index, q.rest, C, w, query_vector=None if q.rest != q.text else query_vector,
-                               mask=named, state=st)
+                               where=named, state=st)
         # the offset only keeps the displayed scores of the named documents above the others
         first = _best(cand, fuse(feats, w, len(cand)), feats, k, offset=10.0)
     seen = {c for c, _, _ in first}

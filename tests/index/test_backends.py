@@ -1,8 +1,10 @@
-"""The store on SQLite and on PostgreSQL: the same suite on both (ingest, replace, remove, filters, search,
-linking, confirm/reject with who, the audit, schema version), and the same results from both.
+"""The backends: the store on SQLite or PostgreSQL, search on the local engine or on Milvus. The same suite on each
+(ingest, replace, remove, filters, search, linking, confirm/reject with who, the audit, schema version), the same
+results from each, a move from one engine to the other, and a writer killed mid-batch.
 
 PostgreSQL comes from DOCSEARCH_TEST_DATABASE_URL (a server where the test may create and drop databases; .ci/run
-starts Debian's cluster and sets it). Without it the PostgreSQL half is skipped with that reason — a failure in CI."""
+starts Debian's cluster and sets it); Milvus from DOCSEARCH_TEST_MILVUS_URI (.ci/run starts a Milvus Lite server),
+or a Milvus Lite server the tests start. Without them those halves are skipped with the reason — a failure in CI."""
 
 from __future__ import annotations
 
@@ -33,16 +35,26 @@ def database_url():
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request, tmp_path, monkeypatch):
-    """Settings that put an index's store on SQLite or on PostgreSQL."""
+def use(monkeypatch, database_url: str | None = None, milvus_uri: str | None = None) -> None:
+    """Settings for the store (SQLite unless a database URL) and the engine (local unless a Milvus URI)."""
     from docsearch.config import get_settings
 
-    if request.param == "postgresql":
-        monkeypatch.setenv("DOCSEARCH_DATABASE_URL", request.getfixturevalue("database_url"))
-    else:
-        monkeypatch.delenv("DOCSEARCH_DATABASE_URL", raising=False)
+    for name, value in (("DOCSEARCH_DATABASE_URL", database_url), ("DOCSEARCH_MILVUS_URI", milvus_uri),
+                        ("DOCSEARCH_BACKEND", "milvus" if milvus_uri else None)):
+        if value:
+            monkeypatch.setenv(name, value)
+        else:
+            monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "postgresql+milvus"])
+def backend(request, tmp_path, monkeypatch):
+    """Settings that put an index on SQLite, on PostgreSQL, or on PostgreSQL with search on Milvus."""
+    from docsearch.config import get_settings
+
+    use(monkeypatch, request.getfixturevalue("database_url") if "postgresql" in request.param else None,
+        request.getfixturevalue("milvus_uri") if "milvus" in request.param else None)
     yield request.param
     get_settings.cache_clear()
 
@@ -61,18 +73,23 @@ def _run_suite(path) -> dict:
     ix = Index(path, writable=True)
     try:
         assert ix.store.dialect in ("sqlite", "postgresql")
-        assert ix.store.get_meta("schema_version") == "3"
+        assert ix.store.get_meta("schema_version") == "4"
+        assert ix.store.engine == ("milvus" if ix.milvus is not None else "local")
         for d in _sample_docs():
             assert ix.add(d, tagger=service.tagger_for(ix), actor="nap")
         ix.commit()
         out["documents"] = [(d.id, d.clauses, d.added_by) for d in service.documents(ix)]
         out["search"] = [(h.doc_id, h.address, h.score) for h in service.search(ix, "quỹ đất nhà ở xã hội", k=8).hits]
+        out["bm25"] = [(h.doc_id, h.address, h.score) for h in service.search(ix, "nhà ở xã hội", k=8, mode="bm25").hits]
         out["folded"] = [(h.doc_id, h.address) for h in service.search(ix, "quy dat nha o xa hoi", k=5).hits]
         out["filtered"] = [(h.doc_id, h.address) for h in service.search(
             ix, "nhà ở", k=20, doc_type="Nghị quyết", address="III").hits]
         assert out["filtered"] and all(a.startswith("III") for _d, a in out["filtered"])
         topic = max(service.topics(ix), key=lambda t: t.clauses).topic
         out["topic"] = [(t.doc_id, t.address) for t in service.topic_clauses(ix, topic, k=10)]
+        out["topic_filter"] = [(h.doc_id, h.address) for h in service.search(ix, "nhà ở", k=10, topic=topic).hits]
+        out["year_filter"] = [(h.doc_id, h.address) for h in service.search(ix, "nhà ở", k=10, year_to=2024).hits]
+        assert out["topic_filter"]
         # replace: a changed document keeps its id, its clauses are the new ones
         changed = parse_text((SAMPLES / "mau-qd-07-ubnd-2025.txt").read_text(encoding="utf-8") + "\nĐiều 99. Điều mới thêm.",
                              source="mau-qd-07-ubnd-2025.txt")
@@ -111,19 +128,64 @@ def test_the_backend_suite(backend, tmp_path):
     assert out["reader"] == [x[:2] for x in out["search"][:5]]
 
 
-def test_both_stores_give_the_same_results(database_url, tmp_path, monkeypatch):
+def _same(a, b, tol: float = 2e-3) -> bool:
+    """Equal, except floats (scores) may differ by `tol`: Milvus sums BM25 in another order than bm25s."""
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= tol
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y, tol) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], tol) for k in a)
+    return a == b
+
+
+def test_every_backend_gives_the_same_results(database_url, milvus_uri, tmp_path, monkeypatch):
     from docsearch.config import get_settings
 
-    monkeypatch.delenv("DOCSEARCH_DATABASE_URL", raising=False)
-    get_settings.cache_clear()
-    on_sqlite = _run_suite(tmp_path / "sqlite")
-    monkeypatch.setenv("DOCSEARCH_DATABASE_URL", database_url)
-    get_settings.cache_clear()
     try:
+        use(monkeypatch)
+        on_sqlite = _run_suite(tmp_path / "sqlite")
+        use(monkeypatch, database_url)
         on_postgres = _run_suite(tmp_path / "postgres")
+        use(monkeypatch, None, milvus_uri)
+        on_milvus = _run_suite(tmp_path / "milvus")
     finally:
         get_settings.cache_clear()
     assert on_postgres == on_sqlite
+    diff = [k for k in on_sqlite if not _same(on_sqlite[k], on_milvus[k])]
+    assert not diff, [(k, on_sqlite[k], on_milvus[k]) for k in diff]
+
+
+def test_an_index_moves_to_milvus_and_back(milvus_uri, tmp_path, monkeypatch):
+    """docsearch migrate --to milvus on a local index: nothing re-embedded, the same answers; and back."""
+    from docsearch import service
+    from docsearch.config import get_settings
+    from docsearch.errors import IndexMismatchError
+    from docsearch.index import Index, migrate_engine
+
+    path = tmp_path / "ix"
+    queries = ["quỹ đất nhà ở xã hội", "chuyen doi so", "hỗ trợ tiền thuê nhà"]
+    try:
+        use(monkeypatch)
+        with Index(path, writable=True) as ix:
+            for d in _sample_docs():
+                ix.add(d, tagger=service.tagger_for(ix))
+            ix.commit()
+            before = [[(h.doc_id, h.address) for h in ix.search(q, k=5)] for q in queries]
+        use(monkeypatch, None, milvus_uri)
+        with pytest.raises(IndexMismatchError, match="migrate --to milvus"):
+            Index(path)
+        moved = migrate_engine(path, "milvus")
+        assert moved["from"] == "local" and moved["written"] == moved["clauses"] > 0
+        with Index(path) as ix:
+            assert ix.milvus.count()[0] == moved["clauses"]
+            assert [[(h.doc_id, h.address) for h in ix.search(q, k=5)] for q in queries] == before
+        use(monkeypatch)
+        assert migrate_engine(path, "local")["to"] == "local"
+        with Index(path) as ix:
+            assert [[(h.doc_id, h.address) for h in ix.search(q, k=5)] for q in queries] == before
+    finally:
+        get_settings.cache_clear()
 
 
 def test_an_old_postgres_schema_is_migrated(database_url):
@@ -139,14 +201,16 @@ def test_an_old_postgres_schema_is_migrated(database_url):
                    " topics TEXT, added TEXT)")
     store = PostgresStore(database_url)
     try:
-        assert store.get_meta("schema_version") == "3" and store.generation() == 5
+        assert store.get_meta("schema_version") == "4" and store.generation() == 5
         assert store.documents() == []
     finally:
         store.close()
 
 
-def test_an_ingest_killed_mid_batch_on_postgres(database_url, tmp_path):
-    """kill -9 of a writer on the PostgreSQL store: every committed document is whole, and a new ingest goes on."""
+@pytest.mark.parametrize("engine", ["local", "milvus"])
+def test_an_ingest_killed_mid_batch_on_postgres(engine, database_url, tmp_path, request):
+    """kill -9 of a writer on the PostgreSQL store (searching locally or on Milvus): every committed document is
+    whole, and the next writer goes on — on Milvus it first writes what the killed one had queued."""
     import signal
     import subprocess
     import sys
@@ -157,7 +221,10 @@ def test_an_ingest_killed_mid_batch_on_postgres(database_url, tmp_path):
     from tests.conftest import ROOT
     from tests.index.test_crash import TEMPLATE, WRITER
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DOCSEARCH_DATABASE_URL": database_url}
+    settings = {"DOCSEARCH_DATABASE_URL": database_url}
+    if engine == "milvus":
+        settings |= {"DOCSEARCH_BACKEND": "milvus", "DOCSEARCH_MILVUS_URI": request.getfixturevalue("milvus_uri")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **settings}
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "ix"), "1000", "1040", str(TEMPLATE)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     added = 0
@@ -170,7 +237,7 @@ def test_an_ingest_killed_mid_batch_on_postgres(database_url, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert added >= 3, proc.stderr.read()[-2000:]
-    os.environ["DOCSEARCH_DATABASE_URL"] = database_url
+    os.environ.update(settings)
     get_settings.cache_clear()
     try:
         ix = Index(tmp_path / "ix", writable=True, lock_timeout=5)
@@ -183,8 +250,14 @@ def test_an_ingest_killed_mid_batch_on_postgres(database_url, tmp_path):
             assert ix.add(extra)
             ix.commit()
             assert ix.search("hỗ trợ tiền thuê nhà", k=3)
+            if engine == "milvus":
+                assert ix.store.outbox() == []
+                assert ix.milvus.count()[0] == ix.store.counts()[1] == (len(docs) + 1) * n
+                found = {h.doc_id for h in ix.search("hỗ trợ tiền thuê nhà", k=50, mode="bm25")}
+                assert found == {d["id"] for d in docs} | {extra.id}
         finally:
             ix.close()
     finally:
-        del os.environ["DOCSEARCH_DATABASE_URL"]
+        for name in settings:
+            del os.environ[name]
         get_settings.cache_clear()
