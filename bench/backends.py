@@ -9,7 +9,7 @@ vector cached, the two engines asked in turn. Milvus here is Milvus Lite (pure P
 this script unless DOCSEARCH_MILVUS_URI names a server), which says how the code behaves against the Milvus API,
 not how fast a Milvus cluster is (see docs/SCALE.md).
 
-Usage: python bench/backends.py [--sizes 10000,100000] [--workdir DIR] [--skip-quality]"""
+Usage: python bench/backends.py [--sizes 10000,100000] [--queries 200] [--workdir DIR] [--skip-quality]"""
 
 from __future__ import annotations
 
@@ -96,13 +96,13 @@ def quality(uri: str, work: Path) -> tuple[str, dict]:
     return text, out
 
 
-def speed(uri: str, sizes: list[int], work: Path, src: Path) -> str:
+def speed(uri: str, sizes: list[int], work: Path, src: Path, n_queries: int) -> str:
     import latency
 
     from docsearch.index import Index
     from docsearch.index.store import Store
 
-    qs = latency.queries(200)
+    qs = latency.queries(n_queries)
     rows = ["| clauses | engine | indexing after the bulk load | search p50 / p95 (warm, k=10) | with year filter p50 / p95 |",
             "|---|---|---|---|---|"]
     for n in sizes:
@@ -154,6 +154,7 @@ def main() -> None:
     ap.add_argument("--workdir", default="/tmp/docsearch-bench/backends")
     ap.add_argument("--source", default="/tmp/docsearch-bench/raw-index", help="bench/ingest.py's index")
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument("--queries", type=int, default=200, help="queries per size and engine (ALQAC questions, NQ 03 tasks)")
     args = ap.parse_args()
     work = Path(args.workdir)
     shutil.rmtree(work, ignore_errors=True)
@@ -171,7 +172,7 @@ def main() -> None:
                          "Lite is a pure-Python single process: these rows say that filters, BM25 and the dense "
                          "search run inside the engine through the Milvus API, not what a Milvus cluster costs "
                          "(docs/SCALE.md sizes that from Milvus's published figures).\n\n"
-                         + speed(uri, sizes, work, Path(args.source)))
+                         + speed(uri, sizes, work, Path(args.source), args.queries))
         write_section("Backends: local and Milvus", "python bench/backends.py " + " ".join(sys.argv[1:]),
                       "\n\n".join(parts))
     finally:

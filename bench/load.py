@@ -88,9 +88,9 @@ async def run(url: str, clients: int, seconds: float, published: Published | Non
 
 def shared_backend(args) -> tuple[dict, list]:
     """Settings for PostgreSQL + Milvus, the servers started here when none is named, the corpus ingested."""
-    from docsearch.index.milvus import wait_for
-
     import shutil
+
+    from docsearch.index.milvus import wait_for
 
     cleanup: list = []
     env = {"DOCSEARCH_BACKEND": "milvus"}

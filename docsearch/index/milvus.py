@@ -39,6 +39,8 @@ from docsearch.search.restoration import SAMPLE, statistics
 MAX_LIMIT = 16_384  # Milvus's largest top-k
 NO_ENTRY = {0: 1.0}  # the segment-level field of a long clause: dimension 0, which no term id takes
 BATCH = 1_000  # rows per upsert
+SEGMENTS_PER_CLAUSE = 4  # segment hits asked per clause wanted (long clauses have 2–3 segments: bench/RESULTS.md)
+FLUSH_FROM = 1_000  # a sync that wrote this many clauses seals them (smaller ones stay in the growing segment)
 LEXICAL = ("words", "syllables", "folded")
 RESTORE_DRIFT = 0.05  # diacritic statistics are recounted when the clause count moved by more than this
 
@@ -154,6 +156,9 @@ class MilvusEngine:
                 dels = [c for c, op in last.items() if op == "del" or c not in found]
                 self._upsert(store, rows, gen)
                 self._delete(dels)
+                if len(last) >= FLUSH_FROM:  # seal what was written: searches then use the engine's built indexes
+                    for name in (self.clauses, self.segments):
+                        self.client.flush(name)
                 store.outbox_done(box[-1][0])
                 store.set_meta("milvus_generation", str(gen))
                 done += len(last)
@@ -219,16 +224,20 @@ class _MilvusScores(Scores):
         n = st.totals.get(field, (0, 0))[0]
         self.query = terms.query_weights(tokens, st.store.term_stats(field, tokens), n) if n else {}
 
-    def _search(self, limit: int, expr: str) -> dict[int, float]:
+    def _search(self, limit: int, expr: str, exact: bool = False) -> dict[int, float]:
         """clause id → score of the best entries; the segment field asks both collections (short clauses are
-        entries of the clause collection, long ones count by their best segment) and keeps each clause's best."""
+        entries of the clause collection, long ones count by their best segment) and keeps each clause's best.
+        `exact`: one best segment per clause by a grouping search; else SEGMENTS_PER_CLAUSE× as many segment hits
+        as clauses wanted (faster on Milvus Lite, and the best `limit` clauses are among them unless one clause's
+        segments crowd the list)."""
         e = self.st.engine
-        asks = [(e.clauses, {})]
+        asks: list[tuple[str, int, dict]] = [(e.clauses, limit, {})]
         if self.field == "words_seg":
-            asks.append((e.segments, {"group_by_field": "clause", "group_size": 1}))
+            asks.append((e.segments, limit, {"group_by_field": "clause", "group_size": 1}) if exact else
+                        (e.segments, limit * SEGMENTS_PER_CLAUSE, {}))
         best: dict[int, float] = {}
-        for name, kwargs in asks:
-            res = e.client.search(name, [self.query], anns_field=self.field, limit=min(limit, MAX_LIMIT),
+        for name, n, kwargs in asks:
+            res = e.client.search(name, [self.query], anns_field=self.field, limit=min(n, MAX_LIMIT),
                                   filter=expr, output_fields=["clause"], search_params={"metric_type": "IP"},
                                   **kwargs)
             for h in res[0] if res else []:
@@ -247,7 +256,8 @@ class _MilvusScores(Scores):
     def at(self, ids: np.ndarray) -> np.ndarray:
         if not self.query or not len(ids):
             return np.zeros(len(ids))
-        found = self._search(len(ids), self.st.expr(self.where, extra=f"clause in {[int(c) for c in ids]}"))
+        found = self._search(len(ids), self.st.expr(self.where, extra=f"clause in {[int(c) for c in ids]}"),
+                             exact=True)
         return np.array([found.get(int(c), 0.0) for c in ids])
 
 
