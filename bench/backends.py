@@ -161,20 +161,18 @@ def main() -> None:
     work.mkdir(parents=True)
     proc, uri = milvus_server(work / "milvus-data")
     try:
-        parts = []
+        command = "python bench/backends.py " + " ".join(sys.argv[1:])
         if not args.skip_quality:
             text, _ = quality(uri, work)
-            parts.append("### Quality through each engine\n\n" + text)
+            write_section("Backends: quality through local and Milvus", command, text)
         sizes = [int(x) for x in args.sizes.split(",") if x]
         if sizes:
-            parts.append("### Ingest and search, side by side\n\n"
-                         "Same store content for both engines; the two engines asked in turn for each query. Milvus "
-                         "Lite is a pure-Python single process: these rows say that filters, BM25 and the dense "
-                         "search run inside the engine through the Milvus API, not what a Milvus cluster costs "
-                         "(docs/SCALE.md sizes that from Milvus's published figures).\n\n"
-                         + speed(uri, sizes, work, Path(args.source), args.queries))
-        write_section("Backends: local and Milvus", "python bench/backends.py " + " ".join(sys.argv[1:]),
-                      "\n\n".join(parts))
+            write_section("Backends: speed of local and Milvus side by side", command,
+                          "Same store content for both engines; the two engines asked in turn for each query. Milvus "
+                          "Lite is a pure-Python single process: these rows say that filters, BM25 and the dense "
+                          "search run inside the engine through the Milvus API, not what a Milvus cluster costs "
+                          "(docs/SCALE.md sizes that from Milvus's published figures).\n\n"
+                          + speed(uri, sizes, work, Path(args.source), args.queries))
     finally:
         if proc is not None:
             proc.terminate()

@@ -151,7 +151,7 @@ def main() -> None:
     published, writer = None, None
     procs = []
     try:
-        proc, url = start_api(index, env, args.workers)
+        proc, url = start_api(index, env, args.workers, log=Path("/tmp/docsearch-load-api.log"))
         procs.append(proc)
         n_clauses = httpx.get(url + "/health").json()["clauses"]
         for _ in range(2 * args.workers):

@@ -329,9 +329,13 @@ class MilvusState(Generation):
         return self._dense(self.engine.segments, qv, c, self.expr(where))
 
     def dense_at(self, qv: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Exact cosines from the store's vectors; a clause removed from the store since its row was published
+        (the sync that deletes the row has not run yet) gets -1, and the search drops it."""
         if not len(ids):
             return np.zeros(0)
-        return self.store.vectors_of("clauses", [int(i) for i in ids]) @ np.asarray(qv, dtype=np.float32)
+        found = self.store.vectors_found("clauses", [int(i) for i in ids])
+        q = np.asarray(qv, dtype=np.float32)
+        return np.array([float(found[int(i)] @ q) if int(i) in found else -1.0 for i in ids])
 
 
 def wait_for(uri: str, seconds: float = 60.0) -> None:

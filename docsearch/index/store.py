@@ -473,6 +473,16 @@ class Store:
             return np.zeros((0, 0), np.float32)
         return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), -1).copy()
 
+    def vectors_found(self, table: str, ids: list[int]) -> dict[int, np.ndarray]:
+        """id → vector of the `clauses` or `segments` rows that exist among `ids`."""
+        assert table in ("clauses", "segments")
+        out: dict[int, np.ndarray] = {}
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            for rid, vec in self._x(f"SELECT id, vec FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                out[int(rid)] = np.frombuffer(vec, dtype=np.float32)
+        return out
+
     def clause_ids_where(self, doc: list[str] | None = None, topic: str | None = None,
                          address_prefix: str | None = None) -> set[int]:
         """Ids of the clauses of the given documents (all when None) tagged with `topic` and under

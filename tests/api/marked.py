@@ -53,8 +53,8 @@ def start_writer(index: Path, seconds: float, env: dict) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def start_api(index: Path, env: dict, workers: int = 1) -> tuple[subprocess.Popen, str]:
-    """`uvicorn api.main:app` with `workers` processes on a free loopback port."""
+def start_api(index: Path, env: dict, workers: int = 1, log: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """`uvicorn api.main:app` with `workers` processes on a free loopback port (its output in `log`)."""
     import httpx
 
     with socket.socket() as s:
@@ -63,7 +63,7 @@ def start_api(index: Path, env: dict, workers: int = 1) -> tuple[subprocess.Pope
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port",
                              str(port), "--workers", str(workers)], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT), "DOCSEARCH_INDEX": str(index), **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=open(log, "w") if log else subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(600):
         try:
