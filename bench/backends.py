@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from common import SHARED, percentiles, write_section
+
+from tests.servers import start_milvus_lite
 
 os.environ.setdefault("DOCSEARCH_EMBEDDING_CACHE", str(Path.home() / ".cache" / "docsearch" / "eval.sqlite"))
 
@@ -49,18 +50,9 @@ def engine(name: str, uri: str | None):
 
 
 def milvus_server(data: Path) -> tuple[subprocess.Popen | None, str]:
-    from docsearch.index.milvus import wait_for
-
     if os.environ.get("DOCSEARCH_MILVUS_URI"):
         return None, os.environ["DOCSEARCH_MILVUS_URI"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data), "--host",
-                             "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    uri = f"http://127.0.0.1:{port}"
-    wait_for(uri, 120)
-    return proc, uri
+    return start_milvus_lite(data)
 
 
 def quality(uri: str, work: Path) -> tuple[str, dict]:

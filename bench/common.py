@@ -38,24 +38,6 @@ def percentiles(values: list[float]) -> tuple[float, float, float]:
 
 def start_server(index: str | Path) -> tuple[object, str]:
     """Start `uvicorn api.main:app` on a free loopback port over `index`; returns (process, base URL)."""
-    import socket
-    import subprocess
-    import time
+    from tests.servers import start_api
 
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "DOCSEARCH_INDEX": str(index), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(url + "/health", timeout=5).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("the server did not start")
+    return start_api(Path(index), {})

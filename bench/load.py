@@ -25,7 +25,8 @@ from pathlib import Path
 
 from common import ROOT, SHARED, percentiles, write_section
 
-from tests.api.marked import Published, check, start_api, start_writer
+from tests.api.marked import Published, check, start_writer
+from tests.servers import start_api, start_milvus_lite
 
 MAX_REQUESTS = 200_000  # a hard bound besides the time limit
 
@@ -90,8 +91,6 @@ def shared_backend(args) -> tuple[dict, list]:
     """Settings for PostgreSQL + Milvus, the servers started here when none is named, the corpus ingested."""
     import shutil
 
-    from docsearch.index.milvus import wait_for
-
     cleanup: list = []
     env = {"DOCSEARCH_BACKEND": "milvus"}
     shutil.rmtree(args.index, ignore_errors=True)
@@ -115,16 +114,7 @@ def shared_backend(args) -> tuple[dict, list]:
     env["DOCSEARCH_DATABASE_URL"] = url
     uri = os.environ.get("DOCSEARCH_MILVUS_URI")
     if not uri:
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        data = Path(args.index) / "milvus-data"
-        server = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data), "--host",
-                                   "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        uri = f"http://127.0.0.1:{port}"
-        wait_for(uri, 120)
+        server, uri = start_milvus_lite(Path(args.index) / "milvus-data")
         cleanup.insert(0, lambda: (server.terminate(), server.wait(timeout=60)))
     env["DOCSEARCH_MILVUS_URI"] = uri
     subprocess.run([sys.executable, "-m", "docsearch.cli", "ingest", "--quiet", "--index", str(args.index),

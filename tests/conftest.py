@@ -88,21 +88,10 @@ def milvus_uri(tmp_path_factory):
         import pymilvus  # noqa: F401
     except ImportError:
         pytest.skip("no Milvus: set DOCSEARCH_TEST_MILVUS_URI, or install the 'milvus' extra (.ci/run does)")
-    import socket
-    import subprocess
-    import sys
+    from tests.servers import start_milvus_lite
 
-    from docsearch.index.milvus import wait_for
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    data = tmp_path_factory.mktemp("milvus")
-    proc = subprocess.Popen([sys.executable, "-m", "milvus_lite", "server", "--data-dir", str(data), "--host",
-                             "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    proc, url = start_milvus_lite(tmp_path_factory.mktemp("milvus"))
     try:
-        wait_for(url, 60)
         yield url
     finally:
         proc.terminate()

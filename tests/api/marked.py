@@ -5,10 +5,8 @@ by tests/api/test_shared_backend.py and by bench/load.py (--backend milvus)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,31 +49,6 @@ def start_writer(index: Path, seconds: float, env: dict) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", WRITER, str(index), str(seconds), str(TEMPLATE), str(SLOTS)],
                             env={**os.environ, "PYTHONPATH": str(ROOT), **env}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-
-
-def start_api(index: Path, env: dict, workers: int = 1, log: Path | None = None) -> tuple[subprocess.Popen, str]:
-    """`uvicorn api.main:app` with `workers` processes on a free loopback port (its output in `log`)."""
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port",
-                             str(port), "--workers", str(workers)], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "DOCSEARCH_INDEX": str(index), **env},
-                            stdout=subprocess.DEVNULL, stderr=open(log, "w") if log else subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(600):
-        try:
-            if httpx.get(url + "/health", timeout=5).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError("the API process exited")
-        time.sleep(0.5)
-    proc.kill()
-    raise RuntimeError("the API did not start")
 
 
 class Published:

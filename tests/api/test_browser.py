@@ -7,44 +7,21 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
 from tests.conftest import ROOT, SAMPLES
+from tests.servers import start_api
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (apt-get install chromium)")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def uvicorn_server(index_path):
     """`uvicorn api.main:app` over an index on a free loopback port; yields its URL."""
-    port = _free_port()
-    env = {**os.environ, "DOCSEARCH_INDEX": str(index_path), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    import httpx
-
+    proc, url = start_api(index_path, {})
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the server did not start")
         yield url
     finally:
         proc.terminate()

@@ -7,7 +7,8 @@ from __future__ import annotations
 import random
 import threading
 
-from tests.api.marked import Published, check, start_api, start_writer
+from tests.api.marked import Published, check, start_writer
+from tests.servers import start_api
 
 SECONDS = 25
 
