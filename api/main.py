@@ -16,7 +16,14 @@ from api.routes import accounts, documents, links, search, topics
 from docsearch import service
 from docsearch.accounts import AuthError
 from docsearch.config import get_settings
-from docsearch.errors import DocsearchError, IndexBusyError, IngestError, InvalidRequestError, NotFoundError
+from docsearch.errors import (
+    DocsearchError,
+    EngineUnavailableError,
+    IndexBusyError,
+    IngestError,
+    InvalidRequestError,
+    NotFoundError,
+)
 from docsearch.views import Health
 
 STATIC = Path(__file__).parent / "static"
@@ -89,6 +96,10 @@ def create_app() -> FastAPI:
     @app.exception_handler(IndexBusyError)
     async def busy(req: Request, exc: IndexBusyError):
         return _error(503, "busy", GENERIC[503][_lang(req)])
+
+    @app.exception_handler(EngineUnavailableError)
+    async def unavailable(req: Request, exc: EngineUnavailableError):
+        return _error(503, "unavailable", exc.message(_lang(req))[:500])
 
     @app.exception_handler(DocsearchError)
     async def ds_error(req: Request, exc: DocsearchError):

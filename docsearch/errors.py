@@ -40,5 +40,9 @@ class IndexBusyError(DocsearchError):
     """Another process holds the index's write lock longer than the caller is willing to wait."""
 
 
+class EngineUnavailableError(DocsearchError):
+    """The search engine server (Milvus) or the store's server does not answer."""
+
+
 class InvalidRequestError(DocsearchError):
     """A request the service cannot carry out as asked (an empty query, an unknown status, no target chosen)."""

@@ -30,7 +30,7 @@ import uuid
 
 import numpy as np
 
-from docsearch.errors import DocsearchError
+from docsearch.errors import DocsearchError, EngineUnavailableError
 from docsearch.index import terms
 from docsearch.index.engine import Generation, Scores
 from docsearch.index.store import Store
@@ -55,6 +55,43 @@ def _quote(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _unreachable(exc: Exception) -> bool:
+    """Whether a pymilvus failure means the server does not answer (rather than a refused request)."""
+    try:
+        import grpc
+
+        if isinstance(exc, grpc.RpcError):
+            return True
+    except ImportError:
+        pass
+    text = str(exc).lower()
+    return any(w in text for w in ("fail connecting", "unavailable", "deadline exceeded", "timed out", "timeout"))
+
+
+class _Guarded:
+    """The pymilvus client; a server that does not answer becomes EngineUnavailableError naming it (the API
+    answers 503), other failures pass through."""
+
+    def __init__(self, client, uri: str) -> None:
+        self._client, self._uri = client, uri
+
+    def __getattr__(self, name: str):
+        fn = getattr(self._client, name)
+        if not callable(fn):
+            return fn
+
+        def call(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                if _unreachable(exc):
+                    raise EngineUnavailableError(
+                        f"máy chủ tìm kiếm Milvus ({self._uri}) không trả lời; vui lòng thử lại sau",
+                        en=f"the Milvus search server ({self._uri}) does not answer; try again shortly") from None
+                raise
+        return call
+
+
 class MilvusEngine:
     """The two collections of one index on one Milvus, and the writer's sync from the store's outbox."""
 
@@ -67,10 +104,10 @@ class MilvusEngine:
                                  en="pymilvus is not installed: pip install 'docsearch[milvus]'") from None
         self.uri = uri
         try:
-            self.client = MilvusClient(uri=uri, token=token or "")
+            self.client = _Guarded(MilvusClient(uri=uri, token=token or ""), uri)
         except Exception as exc:  # pymilvus raises its own MilvusException subclasses
-            raise DocsearchError(f"không kết nối được Milvus ({uri}): {str(exc)[:300]}",
-                                 en=f"cannot connect to Milvus ({uri})") from None
+            raise EngineUnavailableError(f"không kết nối được Milvus ({uri}): {str(exc)[:300]}",
+                                         en=f"cannot connect to Milvus ({uri})") from None
         name = store.meta_setdefault("milvus_name", "ds_" + uuid.uuid4().hex[:12])
         self.clauses, self.segments = name + "_clauses", name + "_segments"
         self.dim, self.index_type = dim, index_type.upper()

@@ -246,3 +246,46 @@ def test_an_ingest_killed_mid_batch_on_postgres(engine, database_url, tmp_path, 
         for name in settings:
             del os.environ[name]
         get_settings.cache_clear()
+
+
+def test_a_milvus_that_does_not_answer_is_a_clear_503(tmp_path, monkeypatch):
+    """The Milvus server going away: the service names it (EngineUnavailableError), the API answers 503 with that
+    message, in Vietnamese and in English."""
+    pytest.importorskip("milvus_lite")
+    from fastapi.testclient import TestClient
+
+    from api import deps
+    from api.main import create_app
+    from docsearch import service
+    from docsearch.config import get_settings
+    from docsearch.errors import EngineUnavailableError
+    from docsearch.index import Index
+    from tests.servers import start_milvus_lite
+
+    proc, uri = start_milvus_lite(tmp_path / "milvus")
+    try:
+        use(monkeypatch, None, uri)
+        path = tmp_path / "ix"
+        with Index(path, writable=True) as ix:
+            for d in _sample_docs():
+                ix.add(d)
+            ix.commit()
+            assert service.search(ix, "nhà ở xã hội", k=3).hits
+            proc.kill()
+            proc.wait()
+            with pytest.raises(EngineUnavailableError, match=uri.split("//")[1]):
+                service.search(ix, "nhà ở xã hội", k=3)
+        monkeypatch.setenv("DOCSEARCH_INDEX", str(path))
+        get_settings.cache_clear()
+        deps.reset_index()
+        with TestClient(create_app(), raise_server_exceptions=False) as client:
+            r = client.get("/search", params={"q": "nhà ở xã hội"})
+            assert r.status_code == 503 and r.json()["error"]["code"] == "unavailable"
+            assert "Milvus" in r.json()["error"]["message"] and "không trả lời" in r.json()["error"]["message"]
+            r = client.get("/search", params={"q": "nhà ở xã hội"}, headers={"Accept-Language": "en"})
+            assert r.status_code == 503 and "does not answer" in r.json()["error"]["message"]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        deps.reset_index()
+        get_settings.cache_clear()
