@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docsearch.evaluate.retrieval import _read_jsonl  # noqa: E402
-from docsearch.evaluate.tagging import label_inputs, score  # noqa: E402
+from docsearch.evaluate.tagging import label_inputs, per_topic, score  # noqa: E402
 from docsearch.index.cache import EmbeddingCache  # noqa: E402
 from docsearch.index.embedders import get_embedder  # noqa: E402
 from docsearch.tagging import Tagger, TaggerParams, load_taxonomy  # noqa: E402
@@ -92,8 +92,11 @@ def _run(labels_path, docs, report: bool) -> dict:
         for i, pr in zip(folds[k], predict(choice, folds[k])):
             preds[i] = pr
     cv = score([preds[i] for i in all_idx], gold)
+    cv["per_topic"] = per_topic([preds[i] for i in all_idx], gold)
     if report:
-        print("5-fold CV     ", cv)
+        print("5-fold CV     ", {k: v for k, v in cv.items() if k != "per_topic"})
+        for t, r in sorted(cv["per_topic"].items(), key=lambda kv: kv[1]["f1"]):
+            print(f"  {t:<28} P {r['precision']:.2f}  R {r['recall']:.2f}  F1 {r['f1']:.2f}  n {r['support']}")
     return cv
 
 

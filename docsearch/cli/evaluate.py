@@ -51,6 +51,9 @@ def cmd_eval_tagging(args) -> int:
             print(json.dumps(res, ensure_ascii=False))
         else:
             print(f"{m:<10} micro_f1 {res['micro_f1']:.4f}  macro_f1 {res['macro_f1']:.4f}  p_at_1 {res['p_at_1']:.4f}  n {res['n']}")
+            if args.per_topic:  # weakest first
+                for t, r in sorted(res["per_topic"].items(), key=lambda kv: (kv[1]["f1"], kv[0])):
+                    print(f"  {t:<28} P {r['precision']:.2f}  R {r['recall']:.2f}  F1 {r['f1']:.2f}  n {r['support']}")
     return 0
 
 
@@ -102,6 +105,7 @@ def register(sub) -> None:
     p.add_argument("--labels", required=True)
     p.add_argument("--docs", help="folder of the labelled documents (for context); default: guessed from --labels")
     p.add_argument("--mode", choices=["combined", "lexicon", "embedding", "all"], default="combined")
+    p.add_argument("--per-topic", action="store_true", help="precision, recall and F1 of each topic, weakest first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_tagging)
 

@@ -83,6 +83,21 @@ def score(pred: list[list[str]], gold: list[list[str]]) -> dict:
             "p_at_1": round(p1 / len(gold), 4) if gold else 0.0, "n": len(gold)}
 
 
+def per_topic(pred: list[list[str]], gold: list[list[str]]) -> dict[str, dict]:
+    """topic → precision, recall, F1 and support (gold labels) of each topic seen in the predictions or the gold,
+    so that weak topics are visible behind the averages."""
+    out: dict[str, dict] = {}
+    for t in sorted({t for p in pred for t in p} | {t for g in gold for t in g}):
+        tp = sum(t in p and t in g for p, g in zip(pred, gold))
+        n_pred = sum(t in p for p in pred)
+        n_gold = sum(t in g for g in gold)
+        prec = tp / n_pred if n_pred else 0.0
+        rec = tp / n_gold if n_gold else 0.0
+        out[t] = {"precision": round(prec, 4), "recall": round(rec, 4),
+                  "f1": round(2 * prec * rec / (prec + rec), 4) if tp else 0.0, "support": n_gold}
+    return out
+
+
 def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str = "combined", params=None) -> dict:
     from docsearch.index.cache import EmbeddingCache
     from docsearch.index.embedders import get_embedder
@@ -107,6 +122,8 @@ def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str =
     tagger = Tagger(load_taxonomy(), embedder=embedder if mode != "lexicon" else None, cache=cache, params=p)
     vectors = cache.embed(embedder, [x[2] for x in inputs], "passage") if mode != "lexicon" else [None] * len(inputs)
     pred = [[t.topic for t in tagger.tag_text(text, ctx, vec)] for (text, ctx, _), vec in zip(inputs, vectors)]
-    res = score(pred, [lab["topics"] for lab in labels])
+    gold = [lab["topics"] for lab in labels]
+    res = score(pred, gold)
     res["mode"] = mode
+    res["per_topic"] = per_topic(pred, gold)
     return res

@@ -148,7 +148,7 @@ def test_linking_runner_on_a_tiny_programme(tmp_path):
     assert renum["hybrid"] == {**res["hybrid"], "renumbered": 1}  # text alone does not see the numbers
 
 
-def test_tagging_runner_on_tiny_labels(tmp_path):
+def test_tagging_runner_on_tiny_labels(tmp_path, capsys):
     from docsearch.evaluate.tagging import run
 
     labels = [{"id": "1", "text": "Đẩy mạnh chuyển đổi số, xây dựng chính phủ số và dịch vụ công trực tuyến toàn trình.",
@@ -158,3 +158,19 @@ def test_tagging_runner_on_tiny_labels(tmp_path):
     path.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in labels), encoding="utf-8")
     res = run(path, mode="lexicon")
     assert res["n"] == 2 and res["p_at_1"] == 1.0 and res["micro_f1"] > 0.5
+    assert res["per_topic"]["nha-o"]["recall"] == 1.0 and res["per_topic"]["chuyen-doi-so"]["support"] == 1
+    from docsearch.cli import main
+
+    assert main(["eval", "tagging", "--labels", str(path), "--mode", "lexicon", "--per-topic"]) == 0
+    assert "nha-o" in capsys.readouterr().out
+
+
+def test_per_topic_precision_and_recall():
+    from docsearch.evaluate.tagging import per_topic
+
+    pred = [["a", "b"], ["a"], ["c"]]
+    gold = [["a"], ["b"], ["c", "a"]]
+    r = per_topic(pred, gold)
+    assert r["a"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
+    assert r["b"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert r["c"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
