@@ -30,6 +30,7 @@ from docsearch.index.cache import EmbeddingCache
 from docsearch.index.embedders import Embedder, get_embedder
 from docsearch.index.engine import Generation
 from docsearch.index.lexical import LexicalIndex
+from docsearch.index.milvus import MilvusEngine, MilvusState
 from docsearch.index.store import Store, open_store
 from docsearch.index.vectors import VectorIndex
 from docsearch.model import Document
@@ -85,7 +86,7 @@ def _milvus_engine(store: Store, settings, dim: int):
                         settings.milvus_shards, settings.milvus_replicas)
 
 
-def migrate_engine(path: str | Path, to: str, progress=None) -> dict:
+def migrate_engine(path: str | Path, to: str) -> dict:
     """Move an index's search to another engine (docsearch migrate --to milvus|local): the store stays as it is;
     for Milvus its BM25 statistics are counted, every clause is queued and written to fresh collections; for the
     local engine the derived files are rebuilt from the store at the next open. Nothing is re-embedded."""
@@ -106,10 +107,8 @@ def migrate_engine(path: str | Path, to: str, progress=None) -> dict:
         if to == "milvus":
             if not dim:
                 raise DocsearchError(f"{path}: chỉ mục trống, chưa có gì để chuyển", en=f"{path}: the index is empty")
-            engine = _milvus_engine(store, settings, dim)
-            engine.drop()
-            engine = _milvus_engine(store, settings, dim)
-            written = engine.sync(store)
+            _milvus_engine(store, settings, dim).drop()  # fresh collections: no row of an earlier move stays
+            written = _milvus_engine(store, settings, dim).sync(store)
         documents, clauses = store.counts()
         return {"from": was, "to": to, "documents": documents, "clauses": clauses, "written": written,
                 "generation": store.generation()}
@@ -131,9 +130,9 @@ class Index:
         self._writable = writable
         if writable and settings.backend == "local":  # a server engine needs no lock file: the store serialises
             self._lock = generations.WriteLock(self.path, settings.lock_timeout if lock_timeout is None else lock_timeout)
-        self.milvus = None
+        self.milvus: MilvusEngine | None = None
         self._mem_lock = threading.RLock()
-        self._state: State | None = None
+        self._state: Generation | None = None
         self._pending: Pending | None = no_pending()
         self._pending_writes = 0  # documents written since the state was loaded
         self._dirty = False
@@ -196,11 +195,19 @@ class Index:
 
     @property
     def lexical(self) -> LexicalIndex:
-        return self.snapshot().lexical
+        return self._local().lexical
 
     @property
     def vectors(self) -> VectorIndex:
-        return self.snapshot().vectors
+        return self._local().vectors
+
+    def _local(self) -> State:
+        """The local engine's state (its BM25 and FAISS indexes); a server engine has none here."""
+        st = self.snapshot()
+        if not isinstance(st, State):
+            raise DocsearchError("chỉ mục này tìm kiếm trên máy chủ, không có tệp BM25/FAISS cục bộ",
+                                 en="this index searches on a server engine: it has no local BM25/FAISS files")
+        return st
 
     @property
     def restore(self) -> dict:
@@ -302,8 +309,7 @@ class Index:
         else:
             self.ensure_loaded(force_build=self._dirty)
         self._pending_writes = 0
-        assert self._state is not None
-        generations.publish(self.path, self._state, self.embedder.name)
+        generations.publish(self.path, self._local(), self.embedder.name)
         self._dirty = False
 
     # -- reading ---------------------------------------------------------------------------------------
@@ -347,10 +353,9 @@ class Index:
         if gen == self.loaded_generation:
             return
         with self._mem_lock:
-            if gen != self.loaded_generation:
-                previous = self._state
-                self._state = self.milvus.state(self.store, previous=previous if previous is not None  # type: ignore[union-attr]
-                                                and not isinstance(previous, State) else None)
+            if gen != self.loaded_generation and self.milvus is not None:
+                previous = self._state if isinstance(self._state, MilvusState) else None
+                self._state = self.milvus.state(self.store, previous=previous)
 
     def _load_published(self, gen: int) -> bool:
         state = generations.load_published(self.path, self.store, gen, self.embedder.name, self.embedder.dim)
@@ -361,8 +366,8 @@ class Index:
         return True
 
     def _build(self, gen: int, incremental: bool = False) -> None:
-        self._state = builder.build(self.store, gen, self.embedder.dim, get_settings(),
-                                    previous=self._state if incremental else None,
+        previous = self._state if incremental and isinstance(self._state, State) else None
+        self._state = builder.build(self.store, gen, self.embedder.dim, get_settings(), previous=previous,
                                     pending=self._pending if incremental else None)
         self._pending = no_pending()
 
@@ -419,6 +424,9 @@ class Index:
         return hybrid_search(self, query, k=k, **kwargs)
 
     def close(self) -> None:
+        if self.milvus is not None:
+            self.milvus.client.close()
+            self.milvus = None
         for part in ("store", "cache"):
             if hasattr(self, part):
                 getattr(self, part).close()
