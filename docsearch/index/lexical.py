@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from docsearch.index.terms import EMPTY, K1, MAX_DF, PRUNE_FROM, B
+
 FIELDS = ("words", "syllables", "folded")
 
 
@@ -27,17 +29,17 @@ class LexicalIndex:
     def add_field(self, field: str, docs: list[list[str]]) -> None:
         """Index one field (one call per field keeps the peak memory of a large rebuild to one field's tokens)."""
         bm25s = _bm25s()
-        r = bm25s.BM25(k1=1.2, b=0.75)
+        r = bm25s.BM25(k1=K1, b=B)  # the parameters the Milvus engine's sparse vectors use too (terms.py)
         if len(self.ids):
-            r.index([d if d else ["\u2205"] for d in docs], show_progress=False)
+            r.index([d if d else [EMPTY] for d in docs], show_progress=False)
         self.retrievers[field] = r
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    PRUNE_FROM = 20_000  # entries; below this every query token is scored
+    PRUNE_FROM = PRUNE_FROM  # entries; below this every query token is scored
 
-    def scores(self, field: str, query_tokens: list[str], max_df: float = 0.5) -> np.ndarray:
+    def scores(self, field: str, query_tokens: list[str], max_df: float = MAX_DF) -> np.ndarray:
         """BM25 of every entry. In a large index, query tokens found in more than `max_df` of the entries carry
         little weight but cost the most (their postings are the longest): they are dropped when the query has
         other tokens. (On ALQAC, 1,377 passages, pruning at 0.5 would cost 0.001 MRR@10; it is off there.)"""

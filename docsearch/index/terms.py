@@ -17,10 +17,10 @@ from collections.abc import Iterable
 
 from docsearch.ingest.normalize import fold
 
-K1, B = 1.2, 0.75  # bm25s's defaults, which the local index uses (docsearch/index/lexical.py)
+K1, B = 1.2, 0.75  # bm25s's defaults; the local index (lexical.py) and the sparse vectors both use them
 FIELDS = ("words", "syllables", "folded", "words_seg")  # words_seg: segments of long clauses, short clauses whole
 EMPTY = "\u2205"  # what bm25s indexes for a clause with no token (length 1)
-PRUNE_FROM = 20_000  # as LexicalIndex.scores: past this many entries, tokens in over half of them are dropped
+PRUNE_FROM = 20_000  # past this many entries, query tokens in over MAX_DF of them are dropped (both engines)
 MAX_DF = 0.5
 
 
