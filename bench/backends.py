@@ -140,6 +140,36 @@ def speed(uri: str, sizes: list[int], work: Path, src: Path, n_queries: int) -> 
     return "\n".join(rows)
 
 
+def per_clause(src: Path) -> str:
+    """What one clause costs a Milvus engine, counted on bench/ingest.py's index of the real corpus: vector rows
+    per clause and distinct tokens per BM25 field (each a posting). docs/SCALE.md sizes a cluster from these."""
+    from docsearch.index import terms
+    from docsearch.index.store import Store
+
+    store = Store(src / "docsearch.sqlite")
+    try:
+        segments: dict[int, list[str]] = {}
+        for _sid, cid, tw in store.iter_segment_token_rows():
+            segments.setdefault(cid, []).append(tw or "")
+        n, distinct = 0, dict.fromkeys(terms.FIELDS, 0)
+        for cid, tw, ts in zip(store.clause_ids(), store.iter_clause_tokens("words"),
+                               store.iter_clause_tokens("syllables")):
+            n += 1
+            for field, toks in terms.clause_fields(tw, ts).items():
+                distinct[field] += len(set(toks))
+            distinct["words_seg"] += sum(len(set(e)) for e in terms.seg_entries(tw, segments.get(cid, [])))
+    finally:
+        store.close()
+    n_seg = sum(len(v) for v in segments.values())
+    rows = ["| per clause | value |", "|---|---|",
+            f"| clauses counted | {n:,} |",
+            f"| vector rows (the clause, plus {n_seg:,} segments of {len(segments):,} long clauses) | "
+            f"{(n + n_seg) / n:.2f} |"]
+    rows += [f"| distinct tokens, {f} field | {distinct[f] / n:.1f} |" for f in terms.FIELDS]
+    rows.append(f"| postings in all four fields | {sum(distinct.values()) / n:.0f} |")
+    return "\n".join(rows)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000")
@@ -154,6 +184,7 @@ def main() -> None:
     proc, uri = milvus_server(work / "milvus-data")
     try:
         command = "python bench/backends.py " + " ".join(sys.argv[1:])
+        write_section("Backends: what a clause costs an engine", command, per_clause(Path(args.source)))
         if not args.skip_quality:
             text, _ = quality(uri, work)
             write_section("Backends: quality through local and Milvus", command, text)

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.servers import ROOT
+
 TEMPLATE = ROOT / "corpus" / "mau-qd-07-ubnd-2025.txt"
 SLOTS = 6  # documents the writer cycles through (each written again with a new marker, now and then removed)
 
