@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,16 @@ class Settings(BaseSettings):
     w_dense_seg: float = 0.225
     w_folded_unaccented: float = 0.225  # added when the query was typed without diacritics (0.1 at the CV's scale)
     candidates: int = 200
+    one_hit_per_article: bool = Field(default=True, description="a search shows each article's best hit before "
+                                                                "further hits inside an article already shown "
+                                                                "(search/hybrid.py::one_per_article)")
+    ranker: Literal["auto", "learned", "fusion"] = Field(
+        default="auto", description="how a hybrid search orders its candidates: 'learned' (a LightGBM lambdarank "
+                                    "model over the fusion's features, bench/tune_ranker.py), 'fusion' (the weighted "
+                                    "z-scores above) or 'auto': learned for a query typed without diacritics (out of "
+                                    "fold +0.027 MRR@10 on ALQAC, a tie on staff-style queries), fusion otherwise "
+                                    "(the learned ranker loses on staff queries typed with marks). The linker "
+                                    "always fuses")
     ann_threshold: int = 50_000  # vectors; past this the dense index switches from exact search to `ann_kind`
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
     ivf_nprobe: int | None = None  # default: max(64, lists / 16)

@@ -449,6 +449,17 @@ class Store:
                 out[d["id"]] = d
         return out
 
+    def clause_tokens(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        """id → (heading, words tokens, syllable tokens) of the clauses among `ids` (the learned ranker's input)."""
+        out: dict[int, tuple[str, str, str]] = {}
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            for cid, heading, tw, ts in self._x(
+                    f"SELECT id, heading, tok_words, tok_syl FROM clauses WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                out[cid] = (heading or "", tw or "", ts or "")
+        return out
+
     def clause_id(self, doc_id: str, address: str) -> int | None:
         row = self._x("SELECT id FROM clauses WHERE doc_id=? AND address=?", (doc_id, address)).fetchone()
         return row[0] if row else None

@@ -1,5 +1,6 @@
-"""Hybrid ranking: BM25 over three fields and dense cosine, each z-normalised over its candidates and fused with
-weights tuned on the dev set; filters applied before ranking; documents the query names boosted."""
+"""Hybrid ranking: BM25 over three fields and dense cosine, each z-normalised over its candidates, then ordered by
+the learned ranker (`search/ranker.py`) or fused with weights chosen by cross-validation; filters applied before
+ranking; documents the query names answered first."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from docsearch.search.query import Query, understand
+from docsearch.search.ranker import ALL_METHODS, candidate_features, load_ranker
 from docsearch.search.snippets import marked, snippet_spans
 from docsearch.text.analysis import analyze
 from docsearch.text.vocabulary import MARKS_RE as _MARKS_RE
@@ -131,6 +133,18 @@ def fuse(feats: dict[str, np.ndarray], weights: dict[str, float], n: int) -> np.
     return fused
 
 
+def score_candidates(index, text: str, cand: np.ndarray, feats: dict[str, np.ndarray], weights: dict[str, float],
+                     has_marks: bool, ranker=None) -> np.ndarray:
+    """The ranking score of each candidate: the learned ranker's when one is given (`search/ranker.py`), else the
+    weighted fusion of the z-scores."""
+    if ranker is None:
+        return fuse(feats, weights, len(cand))
+    from docsearch.config import get_settings
+
+    X = candidate_features(cand, feats, analyze(text), index.store.clause_tokens(cand.tolist()), not has_marks)
+    return ranker.score(X, fuse(feats, weights_for(has_marks, get_settings()), len(cand)))
+
+
 def _best(cand: np.ndarray, fused: np.ndarray, feats: dict[str, np.ndarray], k: int,
           offset: float = 0.0) -> list[tuple[int, float, dict]]:
     """The k best candidates as (clause id, score, per-method z-scores)."""
@@ -155,19 +169,54 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
         w = {"words": 1.0} if has_marks else {"words": 0.5, "folded": 0.5}
     elif mode == "dense":
         w = {"dense": 1.0}
+    # the learned ranker orders hybrid searches made with the default weights (with ranker = "auto": only those
+    # typed without marks, see config.py); it reads every method's score
+    use = s.ranker == "learned" or (s.ranker == "auto" and not has_marks)
+    ranker = load_ranker() if mode == "hybrid" and not weights and use else None
+    if ranker is not None:
+        w = ALL_METHODS
     where = st.where(index.store, filters)
     if st.excludes_all(where):
         return [], q
     cand, feats = features(index, q.text, C, w, query_vector=query_vector, where=where, state=st)
     if not len(cand):
         return [], q
-    ranked = _best(cand, fuse(feats, w, len(cand)), feats, k)
+    grouped = s.one_hit_per_article
+    depth = k * GROUP_DEPTH if grouped else k
+    ranked = _best(cand, score_candidates(index, q.text, cand, feats, w, has_marks, ranker), feats, depth)
+    if grouped:
+        ranked = one_per_article(index.store, ranked)
     if q.doc_ids and boost_docs and (not filters or not filters.get("doc")):
-        ranked = _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters)
-    return ranked, q
+        ranked = _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters, has_marks, ranker,
+                                        depth, grouped)
+    return ranked[:k], q
 
 
-def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters):
+GROUP_DEPTH = 5  # how far down the list (× k) `one_per_article` looks for other articles
+_ARTICLE_RE = re.compile(r"^(Điều \d+[a-zđ]?)(?:\.|$)")
+
+
+def one_per_article(store, ranked: list[tuple[int, float, dict]]) -> list[tuple[int, float, dict]]:
+    """Every article's best hit first, in rank order; further hits inside an article already shown come after
+    them, in rank order. Five khoản of one Điều would otherwise fill the first page with one provision (the
+    article's hit shows its whole text anyway) and push other articles that answer the query out of sight.
+    Addresses that are not under an article (the sections of a resolution) are each their own group."""
+    rows = store.clause_rows([c for c, _, _ in ranked])
+    seen: set[tuple[str, str]] = set()
+    first, later = [], []
+    for hit in ranked:
+        r = rows.get(hit[0])
+        m = _ARTICLE_RE.match(r["address"]) if r else None
+        if m is None:
+            first.append(hit)
+            continue
+        key = (r["doc_id"], m.group(1))
+        (later if key in seen else first).append(hit)
+        seen.add(key)
+    return first + later
+
+
+def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters, has_marks, ranker, depth, grouped):
     """A query that names documents ("NQ 57", "Luật Đất đai thu hồi đất") is answered from those documents first:
     the rest of the query ranked inside them, then everything else. A query that is only a name gets the
     document's outline (its sections in reading order), as opening it would."""
@@ -182,7 +231,10 @@ def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters)
         cand, feats = features(index, q.rest, C, w, query_vector=None if q.rest != q.text else query_vector,
                                where=named, state=st)
         # the offset only keeps the displayed scores of the named documents above the others
-        first = _best(cand, fuse(feats, w, len(cand)), feats, k, offset=10.0)
+        scores = score_candidates(index, q.rest, cand, feats, w, has_marks, ranker)
+        first = _best(cand, scores, feats, depth, offset=10.0 + max(0.0, -float(scores.min(initial=0.0))))
+        if grouped:
+            first = one_per_article(index.store, first)[:k]
     seen = {c for c, _, _ in first}
     return (first + [r for r in ranked if r[0] not in seen])[:k]
 

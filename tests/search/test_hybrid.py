@@ -15,7 +15,9 @@ def test_search_finds_the_clause(sample_index):
 def test_query_without_diacritics(sample_index):
     accented = [h.clause_id for h in sample_index.search("cải tạo chung cư cũ xuống cấp", k=3)]
     folded = [h.clause_id for h in sample_index.search("cai tao chung cu cu xuong cap", k=3)]
-    assert folded[0] == accented[0]
+    # the two clauses that say it, first both ways (their order may differ: by default a query without marks is
+    # ordered by the learned ranker, one with marks by fusion)
+    assert set(folded[:2]) == set(accented[:2])
 
 
 def test_abbreviation_in_query(sample_index):
