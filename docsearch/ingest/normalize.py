@@ -89,7 +89,19 @@ def match_form(text: str) -> str:
     return tone_normalize(text.translate(_CHAR_MAP)).lower()
 
 
-def fold(text: str) -> str:
-    """Strip every diacritic (đ → d): the accent-folded field, for queries typed without marks."""
+def _fold_slow(text: str) -> str:
     d = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(c for c in d if not unicodedata.combining(c))
+
+
+# every precomposed Latin letter with marks (Vietnamese's among them) → its letter without them
+_FOLD_TABLE = {cp: _fold_slow(chr(cp)) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for cp in range(*r)
+               if _fold_slow(chr(cp)) != chr(cp)}
+
+
+def fold(text: str) -> str:
+    """Strip every diacritic (đ → d): the accent-folded field, for queries typed without marks. A table for the
+    precomposed letters does nearly all of it; anything left that is not ASCII goes the Unicode way (NFD, marks
+    dropped), which gives the same result as that way alone."""
+    t = text.translate(_FOLD_TABLE)
+    return t if t.isascii() else _fold_slow(t)

@@ -41,6 +41,22 @@ def _pairs(seq: list[str]) -> set[tuple[str, str]]:
     return set(zip(seq, seq[1:]))
 
 
+@lru_cache(maxsize=65536)
+def _heading_syllables(heading: str) -> frozenset[str]:
+    """A heading's syllables in match form (cached: the same clauses come back query after query)."""
+    return frozenset(syllables(heading))
+
+
+@lru_cache(maxsize=65536)
+def _padded_folded(tokens: str) -> str:
+    return f" {fold(tokens)} "  # fold works character by character, so the tokens stay where they were
+
+
+def _pair_share(pairs: set[tuple[str, str]], padded: str) -> int:
+    """How many of the pairs stand next to each other in the space-separated tokens (`padded` = " t1 t2 … ")."""
+    return sum(f" {a} {b} " in padded for a, b in pairs)
+
+
 def candidate_features(cand: np.ndarray, feats: dict[str, np.ndarray], query: dict[str, list[str]],
                        clauses: dict[int, tuple[str, str, str]], typed_without_marks: bool) -> np.ndarray:
     """One row of FEATURES per candidate.
@@ -61,12 +77,11 @@ def candidate_features(cand: np.ndarray, feats: dict[str, np.ndarray], query: di
     for i, cid in enumerate(cand.tolist()):
         heading, words_tok, syl_tok = clauses.get(int(cid), ("", "", ""))
         w = words_tok.split()
-        s = syl_tok.split()
         X[i, 6] = len(q_words.intersection(w)) / nw
-        X[i, 7] = len(q_syl.intersection(syllables(heading))) / ns
+        X[i, 7] = len(q_syl & _heading_syllables(heading)) / ns
         X[i, 8] = math.log1p(len(w))
-        X[i, 16] = len(pairs & _pairs(s)) / npair
-        X[i, 17] = len(pairs_folded & _pairs([fold(t) for t in s])) / npf
+        X[i, 16] = _pair_share(pairs, f" {syl_tok} ") / npair
+        X[i, 17] = _pair_share(pairs_folded, _padded_folded(syl_tok)) / npf
     X[:, 15] = 1.0 if typed_without_marks else 0.0
     X[:, 18] = math.log1p(len(query["syllables"]))  # a short topic and a long question trust shared words unlike
     return X
