@@ -57,24 +57,31 @@ def _rr(feats, rel, w: dict) -> np.ndarray:
     return out
 
 
-def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", folds: int = 5, seed: int = 0) -> dict:
+def questions(passages, queries):
+    """The retrieval set's index (loaded), the relevant ids of each question, the questions as typed and the same
+    with their marks stripped and then restored as the product restores them."""
     ix = build_index(passages)
     ix.ensure_loaded()
     qs = _read_jsonl(queries)
     rel = [{str(r) for r in q["relevant"]} for q in qs]
     texts = [q.get("question") or q.get("text") for q in qs]
     restored = [restore_diacritics(fold(t), ix.restore) or fold(t) for t in texts]
+    return ix, rel, texts, restored
+
+
+def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", folds: int = 5, seed: int = 0) -> dict:
+    ix, rel, texts, restored = questions(passages, queries)
     t0 = time.time()
     feats = _features(ix, texts, ix.cache.embed(ix.embedder, texts, "query"))
     feats_folded = _features(ix, restored, ix.cache.embed(ix.embedder, restored, "query"))
     ix.close()
     t1 = time.time()
     A = np.array([_rr(feats, rel, w) for w in GRID])  # grid × queries, as typed
-    fold_of = kfold(len(qs), folds, seed)
+    fold_of = kfold(len(texts), folds, seed)
     choice, chosen = cross_validate(A, fold_of)
     cv_written = float(out_of_fold(A, choice).mean())
     # queries without marks: the fold's weights plus a weight for the accent-folded field, chosen on the other folds
-    cv_folded = np.zeros(len(qs))
+    cv_folded = np.zeros(len(texts))
     folded_choices = []
     for f, g in zip(np.unique(fold_of), chosen):
         held = fold_of == f

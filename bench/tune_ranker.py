@@ -32,18 +32,15 @@ from pathlib import Path
 
 import numpy as np
 from common import ROOT, SHARED
-from tune_fusion import FOLDED, GRID
+from tune_fusion import FOLDED, GRID, questions
 
 from docsearch.config import get_settings
 from docsearch.evaluate.crossval import kfold
 from docsearch.evaluate.metrics import address_hit
-from docsearch.evaluate.retrieval import _read_jsonl, build_index
 from docsearch.evaluate.search import load_queries, score_query
-from docsearch.ingest.normalize import fold
 from docsearch.search.hybrid import features, fuse, weights_for
 from docsearch.search.query import understand
 from docsearch.search.ranker import ALL_METHODS, FEATURES, MODEL_PATH, candidate_features
-from docsearch.search.restoration import restore_diacritics
 from docsearch.text.analysis import analyze
 from docsearch.text.vocabulary import MARKS_RE
 
@@ -191,12 +188,7 @@ def _choose_config(data: Data, a_tr: np.ndarray, folds: int, seed: int) -> int:
 
 def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_index: str | Path | None = None,
         staff_queries=STAFF, folds: int = 5, seed: int = 0, write: bool = False) -> dict:
-    ix = build_index(passages)
-    ix.ensure_loaded()
-    qs = _read_jsonl(queries)
-    rel = [{str(r) for r in q["relevant"]} for q in qs]
-    texts = [q.get("question") or q.get("text") for q in qs]
-    restored = [restore_diacritics(fold(t), ix.restore) or fold(t) for t in texts]
+    ix, rel, texts, restored = questions(passages, queries)
     t0 = time.time()
     typed = collect_alqac(ix, texts, rel, False)
     unmarked = collect_alqac(ix, restored, rel, True)
@@ -206,7 +198,7 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
     staff, staff_rows = collect_staff(staff_index, staff_queries) if (staff_index / "CURRENT").exists() else ([], [])
     t1 = time.time()
     data = Data(typed, unmarked, rel, staff, staff_rows, folds, seed)
-    n, ns = len(qs), len(staff)
+    n, ns = len(texts), len(staff)
     res = {m: {"typed": np.zeros((n, 2)), "unmarked": np.zeros((n, 2)), "staff": np.zeros((ns, 2))}
            for m in ("fusion", "learned")}
     chosen_configs, chosen_weights = [], []
