@@ -33,11 +33,11 @@ def cmd_eval_search(args) -> int:
         for r in results:
             print(json.dumps({k: v for k, v in r.items() if k != "queries" or args.verbose}, ensure_ascii=False))
         return 0
-    print(f"{'mode':<8} {'kind':<14} {'MRR@10':>7} {'nDCG@10':>8} {'Hit@5':>6} {'docs@10':>8} {'n':>4}")
+    print(f"{'mode':<8} {'kind':<14} {'MRR@10':>7} {'nDCG@10':>8} {'Hit@5':>6} {'docs@10':>8} {'judged@10':>9} {'n':>4}")
     for r in results:
         for kind, v in sorted(r["kinds"].items(), key=lambda kv: (kv[0] != "all", kv[0])):
             print(f"{r['mode']:<8} {kind:<14} {v['MRR@10']:>7.4f} {v['nDCG@10']:>8.4f} {v['Hit@5']:>6.3f} "
-                  f"{v['documents@10']:>8.2f} {v['n']:>4}")
+                  f"{v['documents@10']:>8.2f} {v['judged@10']:>9.2f} {v['n']:>4}")
     return 0
 
 
@@ -95,7 +95,8 @@ def register(sub) -> None:
 
     p = add_index_option(evs.add_parser(
         "search", help="staff-style queries with graded judgements: MRR@10, nDCG@10, Hit@5 per kind"))
-    p.add_argument("--queries", required=True, help='JSON lines {"id", "query", "kind", "judgements": {"DOC ADDRESS": 2|1}}')
+    p.add_argument("--queries", required=True, help='JSON lines {"id", "query", "kind", "judgements": {"DOC ADDRESS": 2|1|0}, '
+                   '"pool_judgements"?: {...}} (0 = judged not relevant)')
     p.add_argument("--mode", choices=["hybrid", "bm25", "dense", "all"], default="hybrid")
     p.add_argument("--verbose", action="store_true", help="with --json: every query's scores and top hits")
     p.add_argument("--json", action="store_true")

@@ -123,6 +123,29 @@ def test_staff_query_scoring_credits_each_judged_clause_once():
     assert score_query([("03", "I")], judged)["MRR@10"] == 0.0
 
 
+def test_staff_queries_read_zero_grades_and_pooled_judgements(tmp_path):
+    from docsearch.evaluate.search import load_queries, score_query
+
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({
+        "id": "t1", "kind": "topic", "query": "nhà ở xã hội",
+        "judgements": {"27 Điều 76": 2, "27 Điều 2": 0},
+        "pool_judgements": {"27 Điều 91": 1, "27 Điều 80": 0, "27 Điều 76": 0}}, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    row = load_queries(path)[0]
+    # the first judgements win where both judge a clause; 0 is judged, not relevant
+    assert row["judged"] == {("27", "Điều 76"): 2, ("27", "Điều 91"): 1}
+    assert row["seen"] == {("27", "Điều 76"), ("27", "Điều 2"), ("27", "Điều 91"), ("27", "Điều 80")}
+    first = load_queries(path, pooled=False)[0]
+    assert first["judged"] == {("27", "Điều 76"): 2} and first["seen"] == {("27", "Điều 76"), ("27", "Điều 2")}
+    hits = [("27", "Điều 80.1"), ("27", "Điều 2.7"), ("27", "Điều 76.3"), ("27", "Điều 5")]
+    s = score_query(hits, row["judged"], row["seen"])
+    # a hit under a clause graded 0 earns nothing; one under no judged clause lowers judged@10
+    assert s["MRR@10"] == pytest.approx(1 / 3) and s["Hit@5"] == 1.0
+    assert s["judged@10"] == pytest.approx(3 / 4)
+    assert score_query(hits[:2], row["judged"], row["seen"])["Hit@5"] == 0.0
+
+
 def test_linking_runner_on_a_tiny_programme(tmp_path):
     from docsearch.evaluate.linking import run
     from tests.conftest import SAMPLES
@@ -174,3 +197,24 @@ def test_per_topic_precision_and_recall():
     assert r["a"] == {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 2}
     assert r["b"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
     assert r["c"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
+
+
+def test_eval_search_command_reports_how_much_of_the_top_10_was_judged(sample_index, tmp_path, capsys):
+    from docsearch.cli import main
+
+    top = sample_index.search("quỹ đất 20% nhà ở xã hội", k=10)
+    # the first hit judged relevant, the second judged not, the rest never read
+    row = {"id": "q1", "kind": "topic", "query": "quỹ đất 20% nhà ở xã hội",
+           "judgements": {f"{top[0].doc_id} {top[0].address}": 2},
+           "pool_judgements": {f"{top[1].doc_id} {top[1].address}": 0}}
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert main(["eval", "search", "--queries", str(path), "--index", str(sample_index.path), "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    from docsearch.evaluate.metrics import address_hit
+
+    judged = sum(any(h.doc_id == j.doc_id and address_hit(h.address, j.address) for j in top[:2]) for h in top)
+    assert res["kinds"]["all"]["MRR@10"] == 1.0
+    assert res["kinds"]["all"]["judged@10"] == pytest.approx(judged / len(top)) and judged < len(top)
+    assert main(["eval", "search", "--queries", str(path), "--index", str(sample_index.path)]) == 0
+    assert "judged@10" in capsys.readouterr().out
