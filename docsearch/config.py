@@ -51,13 +51,16 @@ class Settings(BaseSettings):
     one_hit_per_article: bool = Field(default=True, description="a search shows each article's best hit before "
                                                                 "further hits inside an article already shown "
                                                                 "(search/hybrid.py::one_per_article)")
+    pasted_tasks: bool = Field(default=True, description="a query copied from an indexed programme's clause is "
+                                                         "answered from the documents that programme implements "
+                                                         "first (search/hybrid.py::_pasted_task)")
     ranker: Literal["auto", "learned", "fusion"] = Field(
         default="auto", description="how a hybrid search orders its candidates: 'learned' (a LightGBM lambdarank "
                                     "model over the fusion's features, bench/tune_ranker.py), 'fusion' (the weighted "
                                     "z-scores above) or 'auto': learned for a query typed without diacritics (out of "
-                                    "fold +0.027 MRR@10 on ALQAC, a tie on staff-style queries), fusion otherwise "
-                                    "(the learned ranker loses on staff queries typed with marks). The linker "
-                                    "always fuses")
+                                    "fold +0.027 MRR@10 on ALQAC; within 0.01 nDCG@10 on staff-style queries), "
+                                    "fusion otherwise (the learned ranker loses on staff queries typed with marks). "
+                                    "The linker always fuses")
     ann_threshold: int = 50_000  # vectors; past this the dense index switches from exact search to `ann_kind`
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
     ivf_nprobe: int | None = None  # default: max(64, lists / 16)

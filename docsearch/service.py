@@ -47,6 +47,7 @@ from docsearch.views import (
     LinkedTask,
     LinkRecord,
     LinkResponse,
+    PastedFrom,
     ReferenceOut,
     SearchOut,
     SessionOut,
@@ -156,9 +157,13 @@ def search(index: Index, query: str, k: int = 10, mode: str = "hybrid", doc: lis
         raise InvalidRequestError(f"chế độ tìm '{mode}' không có (hybrid, bm25, dense)")
     hits = index.search(query, k=k, mode=mode, doc=doc, doc_type=doc_type, issuer=issuer, year_from=year_from,
                         year_to=year_to, topic=topic, address_prefix=address)
-    named = {d["id"]: d for d in index.documents() if d["id"] in hits.doc_ids}
-    return SearchOut(query=query, k=k, restored=hits.restored,
-                     named_documents=[DocumentSummary.model_validate(named[i]) for i in hits.doc_ids if i in named], hits=[
+    docs = {d["id"]: d for d in index.documents()}
+    pasted = None
+    if hits.pasted_from:
+        src, address = hits.pasted_from
+        pasted = PastedFrom(doc_id=src, doc_number=docs.get(src, {}).get("number"), address=address)
+    return SearchOut(query=query, k=k, restored=hits.restored, pasted_from=pasted,
+                     named_documents=[DocumentSummary.model_validate(docs[i]) for i in hits.doc_ids if i in docs], hits=[
         HitOut.model_validate({**asdict(h), "heading": h.heading[:300]}) for h in hits])
 
 

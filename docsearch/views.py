@@ -50,12 +50,22 @@ class DocumentSummary(View):
     added_by: str | None = Field(default=None, description="the account that uploaded it")
 
 
+class PastedFrom(View):
+    doc_id: str
+    doc_number: str | None = None
+    address: str
+
+
 class SearchOut(View):
     query: str
     k: int
     restored: str | None = Field(default=None, description="the query with its diacritics restored, when typed without")
     named_documents: list[DocumentSummary] = Field(default=[], description="indexed documents the query names "
-                                                                          "('NQ 57', 'Luật Đất đai'): shown first")
+                                                                          "('NQ 57', 'Luật Đất đai'), or those the "
+                                                                          "programme it was pasted from implements: "
+                                                                          "shown first")
+    pasted_from: PastedFrom | None = Field(default=None, description="the indexed clause the query was copied from "
+                                                                    "(a task pasted from a programme)")
     hits: list[HitOut]
 
 

@@ -29,6 +29,11 @@ def cmd_search(args) -> int:
         return 0
     if out.restored:
         print(f"(đã thêm dấu: {out.restored})")
+    if out.pasted_from:
+        src = out.pasted_from
+        implemented = ", ".join(d.number or d.id for d in out.named_documents)
+        print(f"(đoạn này có trong {src.doc_number or src.doc_id} · {src.address}"
+              + (f"; kết quả ưu tiên văn bản được thực hiện: {implemented})" if implemented else ")"))
     if not out.hits:
         print("Không tìm thấy kết quả.")
     tty = sys.stdout.isatty()

@@ -1,6 +1,7 @@
 """Hybrid ranking: BM25 over three fields and dense cosine, each z-normalised over its candidates, then ordered by
 the learned ranker (`search/ranker.py`) or fused with weights chosen by cross-validation; filters applied before
-ranking; documents the query names answered first."""
+ranking; documents the query names answered first; a task pasted from an indexed programme answered from what that
+programme implements."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from docsearch.ingest.normalize import fold
 from docsearch.search.query import Query, understand
-from docsearch.search.ranker import ALL_METHODS, candidate_features, load_ranker
+from docsearch.search.ranker import ALL_METHODS, candidate_features, load_ranker, pair_share, pairs
 from docsearch.search.snippets import marked, snippet_spans
 from docsearch.text.analysis import analyze
 from docsearch.text.vocabulary import MARKS_RE as _MARKS_RE
@@ -186,6 +188,8 @@ def rank(index, query: str, k: int = 10, mode: str = "hybrid", filters: dict | N
     ranked = _best(cand, score_candidates(index, q.text, cand, feats, w, has_marks, ranker), feats, depth)
     if grouped:
         ranked = one_per_article(index.store, ranked)
+    if s.pasted_tasks and not q.doc_ids and boost_docs and (not filters or not filters.get("doc")):
+        _pasted_task(index, q, ranked[:PASTED_LOOK], has_marks)
     if q.doc_ids and boost_docs and (not filters or not filters.get("doc")):
         ranked = _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters, has_marks, ranker,
                                         depth, grouped)
@@ -216,6 +220,38 @@ def one_per_article(store, ranked: list[tuple[int, float, dict]]) -> list[tuple[
     return first + later
 
 
+PASTED_MIN_SYLLABLES = 20  # a passage (a sentence of a programme), not a phrase or a question …
+PASTED_MIN_SHARE = 0.8  # … whose adjacent syllable pairs one clause holds nearly all of
+PASTED_LOOK = 3  # the first hits looked at for that clause
+
+
+def _pasted_task(index, q: Query, top: list[tuple[int, float, dict]], has_marks: bool) -> None:
+    """A query copied from an indexed clause (a programme's task pasted whole into the search box) is asked to
+    find what that text carries out: when the clause's document says it implements indexed documents (a
+    Government programme → the Party resolution it implements), those documents are answered first, as if the
+    query had named them, and `q.pasted_from` says where the text came from (the page shows it above the hits).
+    The copy itself would otherwise fill the list with the programme's own items. A clause of a document that
+    implements nothing indexed (a law) changes nothing but `pasted_from`."""
+    toks = analyze(q.text)
+    seq = toks["syllables"] if has_marks else toks["folded"]
+    if len(seq) < PASTED_MIN_SYLLABLES or not top:
+        return
+    want = pairs(seq)
+    clauses = index.store.clause_tokens([c for c, _, _ in top])
+    rows = index.store.clause_rows([c for c, _, _ in top])
+    for cid, _, _ in top:
+        _, _, syl = clauses.get(cid, ("", "", ""))
+        padded = f" {syl} " if has_marks else f" {fold(syl)} "
+        if pair_share(want, padded) < PASTED_MIN_SHARE * len(want) or cid not in rows:
+            continue
+        source = rows[cid]["doc_id"]
+        q.pasted_from = (source, rows[cid]["address"])
+        targets = index.aliases().implemented_by(source)
+        if targets:
+            q.doc_ids, q.rest = targets, q.text
+        return
+
+
 def _named_documents_first(index, st, q, ranked, k, C, w, query_vector, filters, has_marks, ranker, depth, grouped):
     """A query that names documents ("NQ 57", "Luật Đất đai thu hồi đất") is answered from those documents first:
     the rest of the query ranked inside them, then everything else. A query that is only a name gets the
@@ -244,6 +280,7 @@ class Hits(list):
 
     restored: str | None = None
     doc_ids: list[str] = []
+    pasted_from: tuple[str, str] | None = None  # (doc id, address) the query was copied from
 
 
 def search(index, query: str, k: int = 10, mode: str = "hybrid", doc: list[str] | str | None = None,
@@ -260,6 +297,7 @@ def search(index, query: str, k: int = 10, mode: str = "hybrid", doc: list[str] 
     hits = Hits()
     hits.restored = getattr(q, "restored", None)
     hits.doc_ids = list(getattr(q, "doc_ids", []))
+    hits.pasted_from = getattr(q, "pasted_from", None)
     for cid, score, comps in ranked:
         r = rows.get(cid)
         if r is None:  # removed since the derived index was built

@@ -19,6 +19,7 @@ class Query:
     restored: str | None = None
     doc_ids: list[str] = field(default_factory=list)  # documents the query names
     rest: str = ""  # the query without the names of those documents ("NQ 57 chuyển đổi số" → "chuyển đổi số")
+    pasted_from: tuple[str, str] | None = None  # (doc id, address) of the clause the query was copied from
 
 
 def _norm_number(n: str) -> str:
@@ -61,6 +62,11 @@ class Aliases:
         for d in documents:
             if d.get("title") and len(d["title"]) < 120:
                 self.by_title.setdefault(match_form(d["title"]), []).append((d["id"], d.get("year")))
+
+    def implemented_by(self, doc_id: str) -> list[str]:
+        """The indexed documents `doc_id` says it implements (a programme → the resolutions it carries out)."""
+        return [self.by_number[n] for n, docs in self.implementers.items()
+                if doc_id in docs and n in self.by_number and self.by_number[n] != doc_id]
 
     def resolve(self, query: str) -> list[str]:
         return self.mentions(query)[0]

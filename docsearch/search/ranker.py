@@ -37,7 +37,7 @@ FEATURES = (
 MISSING_Z = -4.0  # the floor `hybrid.features` puts under a z-score
 
 
-def _pairs(seq: list[str]) -> set[tuple[str, str]]:
+def pairs(seq: list[str]) -> set[tuple[str, str]]:
     return set(zip(seq, seq[1:]))
 
 
@@ -52,7 +52,7 @@ def _padded_folded(tokens: str) -> str:
     return f" {fold(tokens)} "  # fold works character by character, so the tokens stay where they were
 
 
-def _pair_share(pairs: set[tuple[str, str]], padded: str) -> int:
+def pair_share(pairs: set[tuple[str, str]], padded: str) -> int:
     """How many of the pairs stand next to each other in the space-separated tokens (`padded` = " t1 t2 … ")."""
     return sum(f" {a} {b} " in padded for a, b in pairs)
 
@@ -71,17 +71,17 @@ def candidate_features(cand: np.ndarray, feats: dict[str, np.ndarray], query: di
         X[:, 9 + j] = 1.0 / (1.0 + np.argsort(np.argsort(-X[:, j], kind="stable"), kind="stable"))
     q_words = set(query["words"])
     q_syl = set(query["syllables"])
-    pairs = _pairs(query["syllables"])
-    pairs_folded = _pairs(query["folded"])
-    nw, ns, npair, npf = max(1, len(q_words)), max(1, len(q_syl)), max(1, len(pairs)), max(1, len(pairs_folded))
+    q_pairs = pairs(query["syllables"])
+    pairs_folded = pairs(query["folded"])
+    nw, ns, npair, npf = max(1, len(q_words)), max(1, len(q_syl)), max(1, len(q_pairs)), max(1, len(pairs_folded))
     for i, cid in enumerate(cand.tolist()):
         heading, words_tok, syl_tok = clauses.get(int(cid), ("", "", ""))
         w = words_tok.split()
         X[i, 6] = len(q_words.intersection(w)) / nw
         X[i, 7] = len(q_syl & _heading_syllables(heading)) / ns
         X[i, 8] = math.log1p(len(w))
-        X[i, 16] = _pair_share(pairs, f" {syl_tok} ") / npair
-        X[i, 17] = _pair_share(pairs_folded, _padded_folded(syl_tok)) / npf
+        X[i, 16] = pair_share(q_pairs, f" {syl_tok} ") / npair
+        X[i, 17] = pair_share(pairs_folded, _padded_folded(syl_tok)) / npf
     X[:, 15] = 1.0 if typed_without_marks else 0.0
     X[:, 18] = math.log1p(len(query["syllables"]))  # a short topic and a long question trust shared words unlike
     return X

@@ -74,6 +74,14 @@ def test_staff_workflow_in_chromium(server, tmp_path):
         page.click("#search-form button[type=submit]")
         page.wait_for_selector("#results li.named")
         assert "57-NQ/TW" in page.inner_text("#results li:first-child")
+        # a task pasted from the sample programme: where the text is, then the resolution it implements
+        page.fill("#q", "Sở Tài nguyên và Môi trường rà soát quỹ đất 20% trong dự án nhà ở thương mại dành cho nhà "
+                        "ở xã hội.")
+        page.click("#search-form button[type=submit]")
+        page.wait_for_selector("#results li.named")
+        first = page.inner_text("#results li:first-child")
+        assert "Đoạn này có trong 12/CTr-UBND · mục II.2.a" in first
+        assert page.locator("#results li.hit").first.inner_text().startswith("Nghị quyết 05-NQ/TU")
         # the document: collapsible tree, a permalink and the citation of every clause
         page.goto(f"{server}/#/doc/57-NQ-TW/III.2")
         page.wait_for_selector("#doc-view .clause.target")

@@ -78,3 +78,39 @@ def test_snippet_positions_mark_the_terms_in_plain_text():
     plain, spans = snippet_spans(text, "giao đất")
     assert plain.startswith("… ") and plain.endswith(" …") and "<b>kiểm tra</b>" in plain
     assert [plain[s:e] for s, e in spans] == ["giao", "đất", "đất"]
+
+
+def test_a_task_pasted_from_a_programme_is_answered_from_what_it_implements(sample_index):
+    # the sample programme 12/CTr-UBND says it implements 05-NQ/TU; one of its tasks pasted whole
+    task = "Sở Tài nguyên và Môi trường rà soát quỹ đất 20% trong dự án nhà ở thương mại dành cho nhà ở xã hội."
+    hits = sample_index.search(task, k=5)
+    assert hits.pasted_from == ("12-CTr-UBND", "II.2.a")
+    assert hits.doc_ids == ["05-NQ-TU"]
+    assert hits[0].doc_id == "05-NQ-TU" and "20%" in hits[0].text  # the resolution's clause it carries out
+    # without the step (a filter names the documents) the programme's own item comes first
+    assert sample_index.search(task, k=1, doc=["12-CTr-UBND", "05-NQ-TU"])[0].doc_id == "12-CTr-UBND"
+
+
+def test_only_a_long_near_copy_counts_as_pasted(sample_index):
+    # a short query, even one copied from the programme, is searched as typed
+    short = sample_index.search("rà soát quỹ đất 20%", k=3)
+    assert short.pasted_from is None and short.doc_ids == []
+    # a long query in other words is not a copy
+    other = sample_index.search("các sở ngành cần kiểm tra lại phần đất dành cho nhà ở giá rẻ trong những dự án "
+                                "nhà ở thương mại trên địa bàn tỉnh", k=3)
+    assert other.pasted_from is None
+    # a passage copied from a document that implements nothing indexed: it is found, and nothing else changes
+    clause = next(h for h in sample_index.search("nhà ở xã hội", k=20, doc="05-NQ-TU") if len(h.text.split()) >= 25)
+    hits = sample_index.search(clause.text, k=3)
+    assert hits.pasted_from == ("05-NQ-TU", clause.address) and hits.doc_ids == []
+    assert hits[0].clause_id == clause.clause_id
+
+
+def test_the_service_says_where_a_pasted_task_came_from(sample_index):
+    from docsearch import service
+
+    out = service.search(sample_index, "Sở Tài nguyên và Môi trường rà soát quỹ đất 20% trong dự án nhà ở thương "
+                                       "mại dành cho nhà ở xã hội.")
+    assert out.pasted_from is not None and out.pasted_from.address == "II.2.a"
+    assert out.pasted_from.doc_number == "12/CTr-UBND"
+    assert [d.id for d in out.named_documents] == ["05-NQ-TU"]

@@ -42,9 +42,14 @@ export async function runSearch(ev) {
     const res = await api("/search?" + p);
     status.textContent = (res.restored ? `Tìm theo: «${res.restored}» — ` : "") +
       (res.hits.length ? `${res.hits.length} kết quả` : "Không tìm thấy kết quả phù hợp.");
+    // a task pasted from an indexed programme: where the text is (a link to it), and that the clauses of what the
+    // programme implements come first
+    const src = res.pasted_from;
+    const pasted = src ? `<li class="named"><div class="doc">Đoạn này có trong <a href="#/doc/${enc(src.doc_id)}/${enc(src.address)}">${esc(src.doc_number || src.doc_id)} · mục ${esc(src.address)}</a></div>` +
+      (res.named_documents && res.named_documents.length ? `<div class="crumb">Các điều khoản của văn bản mà nó thực hiện được xếp trước.</div>` : "") + "</li>" : "";
     // a query that names a document ("NQ 57", "57-NQ/TW", "Luật Đất đai") shows that document first
     const named = (res.named_documents || []).map((d) => `<li class="named"><div class="doc">Văn bản: <a href="#/doc/${enc(d.id)}">${esc(d.type || "")} ${esc(d.number || d.id)}</a></div><div>${esc(d.title || "")}</div><div class="crumb">${esc(d.issuer || "")} · ${esc(vnDate(d.date))} · ${d.clauses} điều khoản</div></li>`).join("");
-    $("#results").innerHTML = named + res.hits.map((h) => `<li class="hit">
+    $("#results").innerHTML = pasted + named + res.hits.map((h) => `<li class="hit">
       <div class="doc"><a href="#/doc/${enc(h.doc_id)}/${enc(h.address)}">${esc(h.doc_type || "")} ${esc(h.doc_number || h.doc_id)}</a> — mục ${esc(h.address)}</div>
       <div class="crumb">${esc(h.breadcrumb)} · trang ${h.page}</div>
       <div class="snip"></div>
