@@ -19,34 +19,18 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
-from common import SHARED, percentiles, write_section
+from common import SHARED, percentiles, settings, write_section
 
 from tests.servers import start_milvus_lite
 
 os.environ.setdefault("DOCSEARCH_EMBEDDING_CACHE", str(Path.home() / ".cache" / "docsearch" / "eval.sqlite"))
 
 
-@contextmanager
 def engine(name: str, uri: str | None):
-    from docsearch.config import get_settings
-
-    saved = {k: os.environ.get(k) for k in ("DOCSEARCH_BACKEND", "DOCSEARCH_MILVUS_URI")}
-    os.environ["DOCSEARCH_BACKEND"] = name
-    if uri:
-        os.environ["DOCSEARCH_MILVUS_URI"] = uri
-    get_settings.cache_clear()
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        get_settings.cache_clear()
+    """Settings for one engine (the local one, or Milvus at `uri`) for the duration of a `with` block."""
+    return settings(DOCSEARCH_BACKEND=name, **({"DOCSEARCH_MILVUS_URI": uri} if uri else {}))
 
 
 def milvus_server(data: Path) -> tuple[subprocess.Popen | None, str]:

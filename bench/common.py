@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import re
@@ -13,6 +14,26 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("DOCSEARCH_SHARED", ROOT.parent / "shared"))
 RESULTS = ROOT / "bench" / "RESULTS.md"
 sys.path.insert(0, str(ROOT))
+
+
+@contextlib.contextmanager
+def settings(**env: str):
+    """docsearch settings set through the environment (DOCSEARCH_RANKER="fusion", …) for the duration; the previous
+    values come back after, and the settings cache is cleared both ways."""
+    from docsearch.config import get_settings
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        get_settings.cache_clear()
 
 
 def machine() -> str:

@@ -13,13 +13,11 @@ Usage: docsearch ingest ../shared/corpus/raw --index DIR; python bench/staff.py 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 
 import numpy as np
-from common import ROOT, write_section
+from common import ROOT, settings, write_section
 
-from docsearch.config import get_settings
 from docsearch.evaluate.crossval import cross_validate, kfold, out_of_fold
 from docsearch.evaluate.search import load_queries, run, score_query
 from docsearch.index import Index
@@ -44,13 +42,9 @@ def _group(hits, by: str, cap: int):
 
 def grouping_cv(ix, queries_path) -> dict:
     """The grouping rule chosen by query-level 5-fold CV among VARIANTS (fusion, top 50 grouped, nDCG@10)."""
-    os.environ.update(DOCSEARCH_RANKER="fusion", DOCSEARCH_ONE_HIT_PER_ARTICLE="false")
-    get_settings.cache_clear()
     rows = load_queries(queries_path)
-    lists = [list(ix.search(r["query"], k=50)) for r in rows]
-    for name in ("DOCSEARCH_RANKER", "DOCSEARCH_ONE_HIT_PER_ARTICLE"):
-        os.environ.pop(name)
-    get_settings.cache_clear()
+    with settings(DOCSEARCH_RANKER="fusion", DOCSEARCH_ONE_HIT_PER_ARTICLE="false"):
+        lists = [list(ix.search(r["query"], k=50)) for r in rows]
     A = np.array([[score_query([(h.doc_id, h.address) for h in _group(hits, *v)[:10]], r["judged"])["nDCG@10"]
                    for r, hits in zip(rows, lists)] for v in VARIANTS])
     out = {}
@@ -60,35 +54,19 @@ def grouping_cv(ix, queries_path) -> dict:
     return {"cv": out, "none": float(A[0].mean())}
 
 
-def _with(env: dict, fn):
-    """fn() with settings from the environment (restored after)."""
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    get_settings.cache_clear()
-    try:
-        return fn()
-    finally:
-        for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-        get_settings.cache_clear()
-
-
 def plain(ix, queries_path, mode: str) -> dict:
     """nDCG@10 of a method with none of the product's query steps (no named documents, no pasted tasks, no
     article grouping): the baseline the issue asks for beside the product."""
     from docsearch.search.hybrid import rank
 
-    def go():
-        rows = load_queries(queries_path)
-        out = []
-        for r in rows:
+    out = []
+    with settings(DOCSEARCH_ONE_HIT_PER_ARTICLE="false"):
+        for r in load_queries(queries_path):
             ranked, _ = rank(ix, r["query"], k=10, mode=mode, boost_docs=False)
             info = ix.store.clause_rows([c for c, _, _ in ranked])
             hits = [(info[c]["doc_id"], info[c]["address"]) for c, _, _ in ranked if c in info]
             out.append(score_query(hits, r["judged"], r["seen"])["nDCG@10"])
-        return float(np.mean(out))
-
-    return _with({"DOCSEARCH_ONE_HIT_PER_ARTICLE": "false"}, go)
+    return float(np.mean(out))
 
 
 def main() -> None:
@@ -99,12 +77,11 @@ def main() -> None:
     ix = Index(args.index)
     results = {m: run(args.queries, ix, mode=m) for m in ("bm25", "dense", "hybrid")}
     first_only = {m: run(args.queries, ix, mode=m, pooled=False)["kinds"]["all"] for m in ("bm25", "dense", "hybrid")}
-    ablations = {
-        "without the pasted-task step": _with({"DOCSEARCH_PASTED_TASKS": "false"},
-                                              lambda: run(args.queries, ix)["kinds"]),
-        "fusion for every query (no learned ranker)": _with({"DOCSEARCH_RANKER": "fusion"},
-                                                            lambda: run(args.queries, ix)["kinds"]),
-    }
+    ablations = {}
+    for name, env in (("without the pasted-task step", {"DOCSEARCH_PASTED_TASKS": "false"}),
+                      ("fusion for every query (no learned ranker)", {"DOCSEARCH_RANKER": "fusion"})):
+        with settings(**env):
+            ablations[name] = run(args.queries, ix)["kinds"]
     plain_figures = {m: plain(ix, args.queries, m) for m in ("bm25", "dense", "hybrid")}
     grouping = grouping_cv(ix, args.queries)
     ix.close()

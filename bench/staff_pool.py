@@ -20,13 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 from pathlib import Path
 
-from common import ROOT
+from common import ROOT, settings
 
-from docsearch.config import get_settings
 from docsearch.evaluate.metrics import address_hit
 from docsearch.evaluate.search import load_queries
 from docsearch.index import Index
@@ -64,21 +62,14 @@ def pool(index_dir: str | Path, queries: str | Path = QUERIES, depth: int = DEPT
     """The unjudged clauses in the top `depth` of every run, per query in a shuffled order (seeded by the query)."""
     rows = load_queries(queries)
     found: list[dict[tuple[str, str], dict]] = [{} for _ in rows]
+    ix = Index(index_dir)
     for mode, env, steps in RUNS.values():
-        saved = {k: os.environ.get(k) for k in env}
-        os.environ.update(env)
-        get_settings.cache_clear()
-        try:
-            ix = Index(index_dir)
+        with settings(**env):
             for i, r in enumerate(rows):
                 for doc, address, heading, text in top(ix, r["query"], depth, mode, steps):
                     if not any(jd == doc and address_hit(address, ja) for jd, ja in r["seen"]):
                         found[i].setdefault((doc, address), {"heading": heading, "text": text})
-            ix.close()
-        finally:
-            for k, v in saved.items():
-                os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
-            get_settings.cache_clear()
+    ix.close()
     out = []
     for i, r in enumerate(rows):
         items = sorted(found[i].items())
