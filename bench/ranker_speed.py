@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import time
 
-from common import ROOT, write_section
+from common import ROOT, settings, write_section
 
-from docsearch.config import get_settings
 from docsearch.index import Index
 from docsearch.ingest.normalize import fold
 from docsearch.search.hybrid import rank
@@ -31,11 +29,10 @@ def main() -> None:
     times: dict[str, list[float]] = {"fusion": [], "learned": []}
 
     def search(ranker: str, q: str) -> float:
-        os.environ["DOCSEARCH_RANKER"] = ranker
-        get_settings.cache_clear()
-        t0 = time.perf_counter()
-        rank(ix, q, k=10)
-        return (time.perf_counter() - t0) * 1000
+        with settings(DOCSEARCH_RANKER=ranker):
+            t0 = time.perf_counter()
+            rank(ix, q, k=10)
+            return (time.perf_counter() - t0) * 1000
 
     for q in queries:  # warm: embeddings cached, model loaded
         search("fusion", q)
@@ -45,7 +42,6 @@ def main() -> None:
             for ranker in ("fusion", "learned"):
                 times[ranker].append(search(ranker, q))
     ix.close()
-    os.environ.pop("DOCSEARCH_RANKER", None)
     med = {k: statistics.median(v) for k, v in times.items()}
     p95 = {k: sorted(v)[int(0.95 * len(v))] for k, v in times.items()}
     body = ("| ranker | median ms | p95 ms |\n|---|---|---|\n"

@@ -26,6 +26,7 @@ from docsearch.evaluate.tagging import label_inputs, per_topic, score  # noqa: E
 from docsearch.index.cache import EmbeddingCache  # noqa: E402
 from docsearch.index.embedders import get_embedder  # noqa: E402
 from docsearch.tagging import Tagger, TaggerParams, load_taxonomy  # noqa: E402
+from docsearch.tagging.tagger import combine  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
@@ -67,11 +68,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         t = Tagger(base.taxonomy, params=p)
         out = []
         for i in idx:
-            raw = own[i] + p.context_weight * ctx[i] + title_weight * title[i]
-            lex = 1 - np.exp(-raw / p.lex_scale)
-            z = (cos[i] - cos[i].mean()) / (cos[i].std() or 1)
-            e = 1 / (1 + np.exp(-p.emb_slope * (z - p.emb_shift)))
-            s = p.alpha * lex + (1 - p.alpha) * e
+            s = combine(p, own[i] + p.context_weight * ctx[i] + title_weight * title[i], cos[i])
             out.append([base.taxonomy.topics[j].id for j in t.select(s if bias is None else s + bias)])
         return out
 
@@ -160,9 +157,7 @@ def _ranking_alternatives(base: Tagger, vecs, own, ctx, gold, folds, grid, objec
     desc_cos = [base.prototypes @ v for v in vecs]
 
     def scores(p: TaggerParams, cos_i, i: int) -> np.ndarray:
-        lex = 1 - np.exp(-(own[i] + p.context_weight * ctx[i]) / p.lex_scale)
-        z = (cos_i - cos_i.mean()) / (cos_i.std() or 1)
-        return p.alpha * lex + (1 - p.alpha) / (1 + np.exp(-p.emb_slope * (z - p.emb_shift)))
+        return combine(p, own[i] + p.context_weight * ctx[i], cos_i)
 
     def predict(p: TaggerParams, cos, idx) -> list[list[str]]:
         t = Tagger(base.taxonomy, params=p)

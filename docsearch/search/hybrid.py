@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from docsearch.ingest.normalize import fold
 from docsearch.search.query import Query, understand
-from docsearch.search.ranker import ALL_METHODS, candidate_features, load_ranker, pair_share, pairs
+from docsearch.search.ranker import ALL_METHODS, candidate_features, load_ranker, padded_folded, pair_share, pairs
 from docsearch.search.snippets import marked, snippet_spans
 from docsearch.text.analysis import analyze
 from docsearch.text.vocabulary import MARKS_RE as _MARKS_RE
@@ -241,7 +240,7 @@ def _pasted_task(index, q: Query, top: list[tuple[int, float, dict]], has_marks:
     rows = index.store.clause_rows([c for c, _, _ in top])
     for cid, _, _ in top:
         _, _, syl = clauses.get(cid, ("", "", ""))
-        padded = f" {syl} " if has_marks else f" {fold(syl)} "
+        padded = f" {syl} " if has_marks else padded_folded(syl)
         if pair_share(want, padded) < PASTED_MIN_SHARE * len(want) or cid not in rows:
             continue
         source = rows[cid]["doc_id"]

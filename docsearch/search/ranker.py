@@ -48,13 +48,14 @@ def _heading_syllables(heading: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-def _padded_folded(tokens: str) -> str:
+def padded_folded(tokens: str) -> str:
+    """Space-separated tokens, folded and padded for `pair_share` (cached: the same clauses come back)."""
     return f" {fold(tokens)} "  # fold works character by character, so the tokens stay where they were
 
 
-def pair_share(pairs: set[tuple[str, str]], padded: str) -> int:
+def pair_share(want: set[tuple[str, str]], padded: str) -> int:
     """How many of the pairs stand next to each other in the space-separated tokens (`padded` = " t1 t2 … ")."""
-    return sum(f" {a} {b} " in padded for a, b in pairs)
+    return sum(f" {a} {b} " in padded for a, b in want)
 
 
 def candidate_features(cand: np.ndarray, feats: dict[str, np.ndarray], query: dict[str, list[str]],
@@ -81,7 +82,7 @@ def candidate_features(cand: np.ndarray, feats: dict[str, np.ndarray], query: di
         X[i, 7] = len(q_syl & _heading_syllables(heading)) / ns
         X[i, 8] = math.log1p(len(w))
         X[i, 16] = pair_share(q_pairs, f" {syl_tok} ") / npair
-        X[i, 17] = pair_share(pairs_folded, _padded_folded(syl_tok)) / npf
+        X[i, 17] = pair_share(pairs_folded, padded_folded(syl_tok)) / npf
     X[:, 15] = 1.0 if typed_without_marks else 0.0
     X[:, 18] = math.log1p(len(query["syllables"]))  # a short topic and a long question trust shared words unlike
     return X

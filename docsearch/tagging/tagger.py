@@ -29,6 +29,18 @@ class TaggerParams:
     max_tags: int = 3
 
 
+def combine(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None) -> np.ndarray:
+    """Each topic's score in [0, 1] from its raw lexicon evidence and (when there is one) the clause's cosine to
+    each topic's prototype, z-normalised over the topics. The tagger and its tuning (bench/tune_tagging.py) both
+    score with this."""
+    lex = 1.0 - np.exp(-raw / p.lex_scale)
+    if cos is None:
+        return lex
+    z = (cos - cos.mean()) / (cos.std() or 1.0)
+    emb = 1.0 / (1.0 + np.exp(-p.emb_slope * (z - p.emb_shift)))
+    return p.alpha * lex + (1 - p.alpha) * emb
+
+
 class Tagger:
     def __init__(self, taxonomy: Taxonomy | None = None, embedder=None, cache=None, params: TaggerParams | None = None):
         self.taxonomy = taxonomy or load_taxonomy()
@@ -91,17 +103,10 @@ class Tagger:
             raw += p.context_weight * ctx
             for i, terms in enumerate(ctx_ev):
                 ev[i] += [f"{t} (ngữ cảnh)" for t in terms if t not in ev[i]]
-        lex = 1.0 - np.exp(-raw / p.lex_scale)
         cos = None
         if vector is not None and self.prototypes is not None:
             cos = self.prototypes @ np.asarray(vector, dtype=np.float32)
-            sd = cos.std() or 1.0
-            z = (cos - cos.mean()) / sd
-            emb = 1.0 / (1.0 + np.exp(-p.emb_slope * (z - p.emb_shift)))
-            score = p.alpha * lex + (1 - p.alpha) * emb
-        else:
-            score = lex
-        return score, ev, cos
+        return combine(p, raw, cos), ev, cos
 
     def select(self, score: np.ndarray) -> list[int]:
         p = self.params
