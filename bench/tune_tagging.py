@@ -1,5 +1,8 @@
 """Tune the tagger's few parameters on the dev labels, with 5-fold cross-validation of the choice.
 
+The same choice is also made with each labelled document held out in turn (leave-one-document-out), which says
+how the tagger does on a document whose labels it never saw.
+
 `--alternatives` also cross-validates, inside the same folds: a threshold offset per topic (chosen on each fold's
 training labels), the document's title as lexicon context (its weight chosen with the rest), embedding similarity to
 each topic's lexicon terms instead of its description, and — as a ceiling, not a tagger — the shipped scores with
@@ -93,14 +96,22 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     order = all_idx[:]
     random.shuffle(order)
     folds = [order[i::5] for i in range(5)]
-    preds: dict[int, list[str]] = {}
-    for k in range(5):
-        train = [i for j, f in enumerate(folds) if j != k for i in f]
-        choice = max(grid, key=lambda p: objective(score(predict(p, train), [gold[i] for i in train])))
-        for i, pr in zip(folds[k], predict(choice, folds[k])):
-            preds[i] = pr
-    cv = score([preds[i] for i in all_idx], gold)
-    cv["per_topic"] = per_topic([preds[i] for i in all_idx], gold)
+
+    def out_of_fold(folds: list[list[int]]) -> list[list[str]]:
+        preds: dict[int, list[str]] = {}
+        for k in range(len(folds)):
+            train = [i for j, f in enumerate(folds) if j != k for i in f]
+            choice = max(grid, key=lambda p: objective(score(predict(p, train), [gold[i] for i in train])))
+            for i, pr in zip(folds[k], predict(choice, folds[k])):
+                preds[i] = pr
+        return [preds[i] for i in all_idx]
+
+    oof = out_of_fold(folds)
+    cv = score(oof, gold)
+    cv["per_topic"] = per_topic(oof, gold)
+    # the same choice with each labelled document held out in turn: labels of a document the parameters never saw
+    files = [lab.get("file") or "" for lab in labels]
+    cv["by_document"] = score(out_of_fold([[i for i in all_idx if files[i] == f] for f in sorted(set(files))]), gold)
     if alternatives:
         # per-topic thresholds: on each fold's training labels, the fold's shared choice plus an offset per topic
         # (coordinate ascent over a few values); the document's title as context: its weight chosen with the rest
@@ -133,7 +144,8 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         cv.update(_ranking_alternatives(base, vecs, own, ctx, gold, folds, grid, objective, score))
     if report:
         print("5-fold CV     ", {k: v for k, v in cv.items() if k not in (
-            "per_topic", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
+            "per_topic", "by_document", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
+        print("by document   ", cv["by_document"])
         for k in ("per_topic_thresholds", "title_context", "known_count", "term_prototypes"):
             if k in cv:
                 print(f"  with {k}:", cv[k])

@@ -38,9 +38,11 @@ def find_clause(doc: Document, locator: str | None, text: str) -> Clause | None:
 
 
 def label_inputs(labels: list[dict], docs_dir: Path | None) -> list[tuple[str, str, str]]:
-    """(text, context, passage text to embed) for each label."""
+    """(text, context, passage text to embed) for each label, read as the product's tagger reads the clause
+    (Tagger.tag_document): the label's own text with the clause's breadcrumb as context, and for a row of a task
+    table the clause's cells as the product holds them (the label quotes the whole row)."""
     from docsearch.structure import parse_file
-    from docsearch.structure.passages import clause_context, passage_text
+    from docsearch.structure.passages import clause_context, passage_text, tagged_text
 
     cache: dict[str, Document | None] = {}
     out = []
@@ -57,7 +59,10 @@ def label_inputs(labels: list[dict], docs_dir: Path | None) -> list[tuple[str, s
                 if c is not None:
                     by_address = {x.address: x for x in doc.clauses}
                     ctx = clause_context(doc, c, by_address)
-                    passage = passage_text(doc, Clause(**{**c.__dict__, "text": text}), by_address)
+                    if c.fields:
+                        text, passage = tagged_text(c), passage_text(doc, c, by_address)
+                    else:
+                        passage = passage_text(doc, Clause(**{**c.__dict__, "text": text}), by_address)
         out.append((text, ctx, passage))
     return out
 

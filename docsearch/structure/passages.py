@@ -26,6 +26,15 @@ def _clause_body(clause: Clause) -> str:
     return clause.text
 
 
+def tagged_text(clause: Clause) -> str:
+    """What the topic tagger reads as the clause's own words: its text and, for a row of a task table, the values of
+    its cells (the lead and partner agencies, the product). A task's agency says what field it belongs to ("Bộ Y
+    tế"); the column names ("Cơ quan chủ trì", "Thời gian hoàn thành") say nothing and are left out."""
+    if clause.fields:
+        return " ".join([clause.text, *clause.fields.values()])
+    return clause.text
+
+
 def passage_text(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> str:
     """What is embedded: the document's title, the ancestor headings, the clause (and its table fields)."""
     head = (doc.metadata.title or "")[:200]

@@ -11,6 +11,7 @@ import numpy as np
 
 from docsearch.ingest.normalize import match_form
 from docsearch.model import Document, Tag
+from docsearch.structure.passages import clause_context, tagged_text
 from docsearch.tagging.taxonomy import Taxonomy, load_taxonomy
 
 
@@ -136,16 +137,13 @@ class Tagger:
         return tags
 
     def tag_document(self, doc: Document, vectors: np.ndarray | None = None) -> None:
-        """Tag every clause (using its breadcrumb headings as context) and aggregate document topics."""
+        """Tag every clause (its text and table cells, with its breadcrumb headings as context; see
+        structure/passages.py, which `docsearch eval tagging` reads the same way) and aggregate document topics."""
         by_address = {c.address: c for c in doc.clauses}
         counts: dict[str, float] = {}
         for i, c in enumerate(doc.clauses):
-            ctx = []
-            parent = c.parent
-            while parent and parent in by_address:
-                ctx.append(by_address[parent].heading[:200])
-                parent = by_address[parent].parent
-            c.tags = self.tag_text(c.text, " / ".join(reversed(ctx)), None if vectors is None else vectors[i])
+            c.tags = self.tag_text(tagged_text(c), clause_context(doc, c, by_address),
+                                   None if vectors is None else vectors[i])
             for t in c.tags:
                 counts[t.topic] = counts.get(t.topic, 0) + 1
         n = max(1, len(doc.clauses))

@@ -84,3 +84,29 @@ def test_retag_picks_up_an_edited_taxonomy(tmp_path):
     hits = ix.search("hỗ trợ", k=5, topic="nha-o-cong-nhan")
     assert hits and all(any(t["topic"] == "nha-o-cong-nhan" for t in h.tags) for h in hits)
     ix.close()
+
+
+def test_a_task_rows_agency_cells_are_read_as_the_evaluation_reads_them(tmp_path):
+    """A row of a task table is tagged from its task and its cells (the lead agency names the field), and `docsearch
+    eval tagging` reads a labelled row exactly as the product does, so the reported figure is the product's."""
+    from docsearch.evaluate.tagging import label_inputs
+    from docsearch.structure import parse_file
+    from docsearch.structure.passages import tagged_text
+    from tests.conftest import SAMPLES
+
+    src = (SAMPLES / "mau-ctr-12-ubnd-2025.txt").read_text(encoding="utf-8")
+    row = "6 | Triển khai đề án giai đoạn 2025 - 2030 | Sở Y tế | Bảo hiểm xã hội tỉnh | 2026"
+    path = tmp_path / "ctr.txt"
+    path.write_text(src.replace("5 | Kiểm tra, giám sát", f"{row}\n5 | Kiểm tra, giám sát"), encoding="utf-8")
+    doc = parse_file(str(path))
+    clause = next(c for c in doc.clauses if c.text.startswith("Triển khai đề án"))
+    assert clause.fields and "Sở Y tế" in clause.fields.values()
+
+    lexicon_only = Tagger(load_taxonomy())
+    assert lexicon_only.tag_text(clause.text) == []  # the task's words alone name no field
+    lexicon_only.tag_document(doc)
+    assert "y-te" in [t.topic for t in clause.tags]
+    assert "Cơ quan chủ trì" not in tagged_text(clause)  # column names are not evidence
+
+    text, context, passage = label_inputs([{"file": path.name, "text": row, "topics": ["y-te"]}], tmp_path)[0]
+    assert text == tagged_text(clause) and context and "Sở Y tế" in passage
