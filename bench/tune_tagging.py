@@ -112,6 +112,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     # the same choice with each labelled document held out in turn: labels of a document the parameters never saw
     files = [lab.get("file") or "" for lab in labels]
     cv["by_document"] = score(out_of_fold([[i for i in all_idx if files[i] == f] for f in sorted(set(files))]), gold)
+    cv.update(_baselines_without_text(files, gold, folds, objective, score))
     if alternatives:
         # per-topic thresholds: on each fold's training labels, the fold's shared choice plus an offset per topic
         # (coordinate ascent over a few values); the document's title as context: its weight chosen with the rest
@@ -144,14 +145,41 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         cv.update(_ranking_alternatives(base, vecs, own, ctx, gold, folds, grid, objective, score))
     if report:
         print("5-fold CV     ", {k: v for k, v in cv.items() if k not in (
-            "per_topic", "by_document", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
+            "per_topic", "by_document", "prior", "document_prior", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
         print("by document   ", cv["by_document"])
+        print("no text: the training folds' most frequent topics", cv["prior"], "; of the clause's own document",
+              cv["document_prior"])
         for k in ("per_topic_thresholds", "title_context", "known_count", "term_prototypes"):
             if k in cv:
                 print(f"  with {k}:", cv[k])
         for t, r in sorted(cv["per_topic"].items(), key=lambda kv: kv[1]["f1"]):
             print(f"  {t:<28} P {r['precision']:.2f}  R {r['recall']:.2f}  F1 {r['f1']:.2f}  n {r['support']}")
     return cv
+
+
+def _baselines_without_text(files: list[str], gold: list[list[str]], folds, objective, score) -> dict:
+    """What a tagger that reads no text gets, in the same folds: every clause given the training folds' k most
+    frequent topics (prior), or the k most frequent among the training labels of its own document (document_prior,
+    which knows where the clause comes from and nothing else); k in 1–3 chosen on the training folds."""
+    from collections import Counter
+
+    out: dict[str, dict] = {}
+    for name, own_document in (("prior", False), ("document_prior", True)):
+        preds: dict[int, list[str]] = {}
+        for k in range(len(folds)):
+            train = [i for j, f in enumerate(folds) if j != k for i in f]
+
+            def guess(i: int, n: int, train=train, own_document=own_document) -> list[str]:
+                rows = [j for j in train if files[j] == files[i]] if own_document else train
+                counts = Counter(t for j in (rows or train) for t in gold[j])
+                return [t for t, _ in counts.most_common(n)]
+
+            n = max((1, 2, 3), key=lambda n: objective(score([guess(i, n) for i in train], [gold[i] for i in train])))
+            for i in folds[k]:
+                preds[i] = guess(i, n)
+        idx = sorted(preds)
+        out[name] = score([preds[i] for i in idx], [gold[i] for i in idx])
+    return out
 
 
 def _ranking_alternatives(base: Tagger, vecs, own, ctx, gold, folds, grid, objective, score) -> dict:
