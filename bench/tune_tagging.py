@@ -100,7 +100,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     def out_of_fold(folds: list[list[int]]) -> list[list[str]]:
         preds: dict[int, list[str]] = {}
         for k in range(len(folds)):
-            train = [i for j, f in enumerate(folds) if j != k for i in f]
+            train = _training(folds, k)
             choice = max(grid, key=lambda p: objective(score(predict(p, train), [gold[i] for i in train])))
             for i, pr in zip(folds[k], predict(choice, folds[k])):
                 preds[i] = pr
@@ -120,7 +120,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         by_title: dict[int, list[str]] = {}
         title_choices = []
         for k in range(5):
-            train = [i for j, f in enumerate(folds) if j != k for i in f]
+            train = _training(folds, k)
             g_train = [gold[i] for i in train]
             choice = max(grid, key=lambda p: objective(score(predict(p, train), g_train)))
             bias = np.zeros(n_topics)
@@ -157,6 +157,11 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     return cv
 
 
+def _training(folds: list[list[int]], k: int) -> list[int]:
+    """The items of every fold but the k-th."""
+    return [i for j, f in enumerate(folds) if j != k for i in f]
+
+
 def _baselines_without_text(files: list[str], gold: list[list[str]], folds, objective, score) -> dict:
     """What a tagger that reads no text gets, in the same folds: every clause given the training folds' k most
     frequent topics (prior), or the k most frequent among the training labels of its own document (document_prior,
@@ -167,7 +172,7 @@ def _baselines_without_text(files: list[str], gold: list[list[str]], folds, obje
     for name, own_document in (("prior", False), ("document_prior", True)):
         preds: dict[int, list[str]] = {}
         for k in range(len(folds)):
-            train = [i for j, f in enumerate(folds) if j != k for i in f]
+            train = _training(folds, k)
 
             def guess(i: int, n: int, train=train, own_document=own_document) -> list[str]:
                 rows = [j for j in train if files[j] == files[i]] if own_document else train
@@ -206,7 +211,7 @@ def _ranking_alternatives(base: Tagger, vecs, own, ctx, gold, folds, grid, objec
     known: dict[int, list[str]] = {}
     terms: dict[int, list[str]] = {}
     for k in range(len(folds)):
-        train = [i for j, f in enumerate(folds) if j != k for i in f]
+        train = _training(folds, k)
         g_train = [gold[i] for i in train]
         p_desc = max(grid, key=lambda p: objective(score(predict(p, desc_cos, train), g_train)))
         for i in folds[k]:
