@@ -68,6 +68,14 @@ def _unreachable(exc: Exception) -> bool:
     return any(w in text for w in ("fail connecting", "unavailable", "deadline exceeded", "timed out", "timeout"))
 
 
+# pymilvus shares one gRPC connection per address among its clients and by default pings it every 10 s even while
+# no call is in flight; a server that enforces gRPC's default ping policy (Milvus Lite does) answers an idle
+# connection with GOAWAY "too_many_pings", and a client created at that moment can fail to connect. Pings while
+# calls are in flight are kept; pymilvus health-checks an idle connection before it reuses it. Every client this
+# module creates passes these options, so the shared connection has them whichever client opened it.
+GRPC_OPTIONS = {"grpc.keepalive_permit_without_calls": False}
+
+
 class _Guarded:
     """The pymilvus client; a server that does not answer becomes EngineUnavailableError naming it (the API
     answers 503), other failures pass through."""
@@ -104,7 +112,7 @@ class MilvusEngine:
                                  en="pymilvus is not installed: pip install 'docsearch[milvus]'") from None
         self.uri = uri
         try:
-            self.client = _Guarded(MilvusClient(uri=uri, token=token or ""), uri)
+            self.client = _Guarded(MilvusClient(uri=uri, token=token or "", grpc_options=GRPC_OPTIONS), uri)
         except Exception as exc:  # pymilvus raises its own MilvusException subclasses
             raise EngineUnavailableError(f"không kết nối được Milvus ({uri}): {str(exc)[:300]}",
                                          en=f"cannot connect to Milvus ({uri})") from None
@@ -382,7 +390,7 @@ def wait_for(uri: str, seconds: float = 60.0) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            MilvusClient(uri=uri, timeout=5).list_collections()
+            MilvusClient(uri=uri, timeout=5, grpc_options=GRPC_OPTIONS).list_collections()
             return
         except Exception:
             if time.monotonic() > deadline:
