@@ -1,7 +1,8 @@
 """Tune the tagger's few parameters on the dev labels, with 5-fold cross-validation of the choice.
 
 The same choice is also made with each labelled document held out in turn (leave-one-document-out), which says
-how the tagger does on a document whose labels it never saw.
+how the tagger does on a document whose labels it never saw; and the held-out labels are also tagged as a provincial
+programme would write them, with abbreviations ("Sở KH&CN", "CĐS"; evaluate/tagging.py::abbreviate).
 
 `--alternatives` also cross-validates, inside the same folds: a threshold offset per topic (chosen on each fold's
 training labels), the document's title as lexicon context (its weight chosen with the rest), embedding similarity to
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docsearch.evaluate.retrieval import _read_jsonl  # noqa: E402
-from docsearch.evaluate.tagging import label_inputs, per_topic, score  # noqa: E402
+from docsearch.evaluate.tagging import abbreviate, label_inputs, per_topic, score  # noqa: E402
 from docsearch.index.cache import EmbeddingCache  # noqa: E402
 from docsearch.index.embedders import get_embedder  # noqa: E402
 from docsearch.tagging import Tagger, TaggerParams, load_taxonomy  # noqa: E402
@@ -66,12 +67,23 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     title = _titles(labels, Path(docs), base)
     n_topics = len(protos)
 
+    # the same labels as a provincial programme would write them, abbreviations for the phrases that have one
+    # (evaluate/tagging.py::abbreviate): texts, breadcrumbs and the embedded passages
+    short = [(abbreviate(t), abbreviate(c), abbreviate(p)) for t, c, p in inputs]
+    short_vecs = cache.embed(emb, [p for _, _, p in short], "passage")
+    abbreviated = ([base.lexicon(t)[0] for t, _, _ in short],
+                   [base.lexicon(c)[0] if c else np.zeros(len(protos)) for _, c, _ in short],
+                   [protos @ v for v in short_vecs])
+
     def predict(p: TaggerParams, idx: list[int], title_weight: float = 0.0,
-                bias: np.ndarray | None = None) -> list[list[str]]:
+                bias: np.ndarray | None = None, read=(own, ctx, cos)) -> list[list[str]]:
+        """The topics of the labels idx, with the clauses read as `read` gives them (lexicon scores of text and
+        breadcrumb, cosines)."""
+        own_, ctx_, cos_ = read
         t = Tagger(base.taxonomy, params=p)
         out = []
         for i in idx:
-            s = combine(p, own[i] + p.context_weight * ctx[i] + title_weight * title[i], cos[i])
+            s = combine(p, own_[i] + p.context_weight * ctx_[i] + title_weight * title[i], cos_[i])
             out.append([base.taxonomy.topics[j].id for j in t.select(s if bias is None else s + bias)])
         return out
 
@@ -97,12 +109,13 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     random.shuffle(order)
     folds = [order[i::5] for i in range(5)]
 
-    def out_of_fold(folds: list[list[int]]) -> list[list[str]]:
+    def out_of_fold(folds: list[list[int]], read=(own, ctx, cos)) -> list[list[str]]:
+        """Each fold tagged (read as `read` gives it) with the parameters best on the other folds' labels."""
         preds: dict[int, list[str]] = {}
         for k in range(len(folds)):
             train = _training(folds, k)
             choice = max(grid, key=lambda p: objective(score(predict(p, train), [gold[i] for i in train])))
-            for i, pr in zip(folds[k], predict(choice, folds[k])):
+            for i, pr in zip(folds[k], predict(choice, folds[k], read=read)):
                 preds[i] = pr
         return [preds[i] for i in all_idx]
 
@@ -112,6 +125,8 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     # the same choice with each labelled document held out in turn: labels of a document the parameters never saw
     files = [lab.get("file") or "" for lab in labels]
     cv["by_document"] = score(out_of_fold([[i for i in all_idx if files[i] == f] for f in sorted(set(files))]), gold)
+    cv["abbreviated"] = score(out_of_fold(folds, read=abbreviated), gold) | {
+        "labels_changed": sum(a != b for a, b in zip(short, inputs))}
     cv.update(_baselines_without_text(files, gold, folds, objective, score))
     if alternatives:
         # per-topic thresholds: on each fold's training labels, the fold's shared choice plus an offset per topic
@@ -145,8 +160,9 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         cv.update(_ranking_alternatives(base, vecs, own, ctx, gold, folds, grid, objective, score))
     if report:
         print("5-fold CV     ", {k: v for k, v in cv.items() if k not in (
-            "per_topic", "by_document", "prior", "document_prior", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
+            "per_topic", "by_document", "abbreviated", "prior", "document_prior", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
         print("by document   ", cv["by_document"])
+        print("abbreviated   ", cv["abbreviated"])
         print("no text: the training folds' most frequent topics", cv["prior"], "; of the clause's own document",
               cv["document_prior"])
         for k in ("per_topic_thresholds", "title_context", "known_count", "term_prototypes"):

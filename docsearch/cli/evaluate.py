@@ -46,7 +46,7 @@ def cmd_eval_tagging(args) -> int:
 
     modes = ["lexicon", "embedding", "combined"] if args.mode == "all" else [args.mode]
     for m in modes:
-        res = run(args.labels, args.docs, mode=m)
+        res = run(args.labels, args.docs, mode=m, abbreviated=args.abbreviated)
         if args.json:
             print(json.dumps(res, ensure_ascii=False))
         else:
@@ -107,6 +107,8 @@ def register(sub) -> None:
     p.add_argument("--docs", help="folder of the labelled documents (for context); default: guessed from --labels")
     p.add_argument("--mode", choices=["combined", "lexicon", "embedding", "all"], default="combined")
     p.add_argument("--per-topic", action="store_true", help="precision, recall and F1 of each topic, weakest first")
+    p.add_argument("--abbreviated", action="store_true",
+                   help="the labels written with abbreviations as provincial programmes write them (Sở KH&CN, CĐS)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval_tagging)
 

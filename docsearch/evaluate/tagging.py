@@ -4,6 +4,7 @@ it) and score micro-F1, macro-F1 and precision of the first topic."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from docsearch.evaluate.retrieval import _read_jsonl
@@ -67,6 +68,26 @@ def label_inputs(labels: list[dict], docs_dir: Path | None) -> list[tuple[str, s
     return out
 
 
+@lru_cache(maxsize=1)
+def _written_out() -> tuple[re.Pattern, dict[str, str]]:
+    from docsearch.text.vocabulary import ABBREVIATIONS
+
+    short: dict[str, str] = {}
+    for abbr, full in ABBREVIATIONS.items():
+        short.setdefault(match_form(full), abbr.upper())  # the first abbreviation listed for a phrase
+    rx = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in sorted(short, key=len, reverse=True)) + r")(?!\w)",
+                    re.I)
+    return rx, short
+
+
+def abbreviate(text: str) -> str:
+    """The text as a provincial programme might write it: each phrase that has a common abbreviation
+    (text/vocabulary.py) replaced by it ("Sở Khoa học và Công nghệ" → "Sở KH&CN", "chuyển đổi số" → "CĐS"). A
+    robustness check of tagging, as queries without diacritics are of search."""
+    rx, short = _written_out()
+    return rx.sub(lambda m: short[match_form(m.group(0))], text)
+
+
 def score(pred: list[list[str]], gold: list[list[str]]) -> dict:
     tp = fp = fn = 0
     per: dict[str, list[int]] = {}
@@ -103,7 +124,10 @@ def per_topic(pred: list[list[str]], gold: list[list[str]]) -> dict[str, dict]:
     return out
 
 
-def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str = "combined", params=None) -> dict:
+def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str = "combined", params=None,
+        abbreviated: bool = False) -> dict:
+    """Tag the labelled texts and score them; with `abbreviated` each text, breadcrumb and embedded passage is first
+    written with abbreviations (`abbreviate`)."""
     from docsearch.index.cache import EmbeddingCache
     from docsearch.index.embedders import get_embedder
     from docsearch.tagging import Tagger, TaggerParams, load_taxonomy
@@ -113,6 +137,8 @@ def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str =
         guess = Path(labels_path).resolve().parent.parent.parent / "corpus" / "raw"
         docs_dir = guess if guess.exists() else None
     inputs = label_inputs(labels, Path(docs_dir) if docs_dir else None)
+    if abbreviated:
+        inputs = [(abbreviate(t), abbreviate(c), abbreviate(p)) for t, c, p in inputs]
     embedder = get_embedder()
     import tempfile
 
@@ -130,5 +156,6 @@ def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str =
     gold = [lab["topics"] for lab in labels]
     res = score(pred, gold)
     res["mode"] = mode
+    res["abbreviated"] = abbreviated
     res["per_topic"] = per_topic(pred, gold)
     return res

@@ -13,6 +13,7 @@ from docsearch.ingest.normalize import match_form
 from docsearch.model import Document, Tag
 from docsearch.structure.passages import clause_context, tagged_text
 from docsearch.tagging.taxonomy import Taxonomy, load_taxonomy
+from docsearch.text.analysis import expand_abbreviations
 
 
 @dataclass
@@ -64,11 +65,12 @@ class Tagger:
                 self._exclude.append((ti, re.compile("|".join(re.escape(match_form(x)) for x in topic.exclude))))
 
     def lexicon(self, text: str) -> tuple[np.ndarray, list[list[str]]]:
-        """Per topic: raw lexicon score and the terms matched."""
+        """Per topic: raw lexicon score and the terms matched. Abbreviations count as the words they stand for
+        ("CĐS", "Sở KH&CN"; text/vocabulary.py), as they do in search."""
         n = len(self.taxonomy.topics)
         scores = np.zeros(n)
         evidence: list[list[str]] = [[] for _ in range(n)]
-        low = match_form(text)
+        low = match_form(expand_abbreviations(text))
         excluded = {ti: [m.span() for m in rx.finditer(low)] for ti, rx in self._exclude}
         counts: dict[tuple[int, str], int] = {}
         for m in self._re.finditer(low):
@@ -122,8 +124,10 @@ class Tagger:
         return keep
 
     def tag_text(self, text: str, context: str = "", vector: np.ndarray | None = None) -> list[Tag]:
+        """Tags of one text. Without a vector the text is embedded here with its abbreviations written out, as a
+        search query is; a clause's tags use its index vector (tag_document)."""
         if vector is None and self.embedder is not None:
-            passage = f"{context}\n{text}" if context else text
+            passage = expand_abbreviations(f"{context}\n{text}" if context else text)
             vector = (self.cache.embed(self.embedder, [passage], "passage") if self.cache else
                       self.embedder.embed_passages([passage]))[0]
         score, ev, cos = self.scores(text, context, vector)

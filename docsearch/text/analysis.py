@@ -11,49 +11,10 @@ import re
 from functools import lru_cache
 
 from docsearch.ingest.normalize import fold, match_form
+from docsearch.text.vocabulary import ABBREVIATIONS
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 
-# common administrative abbreviations, expanded on both sides (clause and query)
-ABBREVIATIONS: dict[str, str] = {
-    "hđnd": "hội đồng nhân dân",
-    "ubnd": "ủy ban nhân dân",
-    "ubmttq": "ủy ban mặt trận tổ quốc",
-    "mttq": "mặt trận tổ quốc",
-    "kcn": "khu công nghiệp",
-    "kktgs": "kiểm tra giám sát",
-    "ktgs": "kiểm tra giám sát",
-    "ntm": "nông thôn mới",
-    "bch": "ban chấp hành",
-    "bct": "bộ chính trị",
-    "tw": "trung ương",
-    "cp": "chính phủ",
-    "ttg": "thủ tướng",
-    "qh": "quốc hội",
-    "ubtvqh": "ủy ban thường vụ quốc hội",
-    "khcn": "khoa học công nghệ",
-    "kh&cn": "khoa học và công nghệ",
-    "đmst": "đổi mới sáng tạo",
-    "cđs": "chuyển đổi số",
-    "nơxh": "nhà ở xã hội",
-    "gpmb": "giải phóng mặt bằng",
-    "xhcn": "xã hội chủ nghĩa",
-    "cnh": "công nghiệp hóa",
-    "hđh": "hiện đại hóa",
-    "bđs": "bất động sản",
-    "đtm": "đánh giá tác động môi trường",
-    "tnmt": "tài nguyên và môi trường",
-    "ngân sách nn": "ngân sách nhà nước",
-    "nsnn": "ngân sách nhà nước",
-    "dnnn": "doanh nghiệp nhà nước",
-    "ppp": "hợp tác công tư",
-    "cntt": "công nghệ thông tin",
-    "atgt": "an toàn giao thông",
-    "qpan": "quốc phòng an ninh",
-    "tthc": "thủ tục hành chính",
-    "dvc": "dịch vụ công",
-    "csdl": "cơ sở dữ liệu",
-}
 _ABBR_RE = re.compile(r"(?<![\w&])(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![\w&])", re.I)
 
 

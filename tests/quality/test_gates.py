@@ -35,6 +35,9 @@ GATES = {
     "tagging micro_f1": (0.8126, 0.015),
     "tagging macro_f1": (0.7817, 0.015),
     "tagging p_at_1": (0.9524, 0.015),
+    # the same labels written with abbreviations as provincial programmes write them ("Sở KH&CN", "CĐS"): 0.7806
+    # before the tagger read abbreviations as the words they stand for
+    "tagging abbreviated micro_f1": (0.8065, 0.015),
 }
 
 
@@ -104,3 +107,5 @@ def test_tagging_gate():
     gate("tagging micro_f1", res["micro_f1"])
     gate("tagging macro_f1", res["macro_f1"])
     gate("tagging p_at_1", res["p_at_1"])
+    short = run(labels, need_shared("corpus", "raw"), abbreviated=True)
+    gate("tagging abbreviated micro_f1", short["micro_f1"])

@@ -23,6 +23,11 @@ def test_folded_field_strips_marks():
 def test_abbreviations_expand_on_both_sides():
     assert expand_abbreviations("UBND tỉnh và HĐND") == "UBND ủy ban nhân dân tỉnh và HĐND hội đồng nhân dân"
     assert "khu_công_nghiệp" in analyze("nhà ở cho công nhân KCN")["words"] or "khu" in analyze("KCN")["syllables"]
+    # a department's short name, whatever its case, and not inside a longer abbreviation
+    assert expand_abbreviations("Sở KH&CN, Sở TN&MT") == (
+        "Sở KH&CN khoa học và công nghệ, Sở TN&MT tài nguyên và môi trường")
+    assert expand_abbreviations("cđs") == "cđs chuyển đổi số"
+    assert expand_abbreviations("CBCCVC") == "CBCCVC cán bộ, công chức, viên chức"
 
 
 def test_long_clause_is_segmented_with_its_heading():

@@ -35,6 +35,20 @@ def test_breadcrumb_gives_context(tagger):
     assert "dat-dai" in [t.topic for t in tagger.tag_text(text, context=context)]
 
 
+def test_abbreviations_are_read_as_the_words_they_stand_for(tagger):
+    """Provincial programmes and staff write "CĐS", "CCHC", "Sở KH&CN": the lexicon reads them as the words, so an
+    abbreviated task gets the topics of the same task written out (before, CCHC and KH&CN gave no evidence)."""
+    short = "Đẩy mạnh CĐS trong CCHC, nâng cao chất lượng DVC trực tuyến; Sở KH&CN chủ trì"
+    full = ("Đẩy mạnh chuyển đổi số trong cải cách hành chính, nâng cao chất lượng dịch vụ công trực tuyến; "
+            "Sở Khoa học và Công nghệ chủ trì")
+    lexical = Tagger(load_taxonomy())
+    for topic in ("chuyen-doi-so", "cai-cach-hanh-chinh", "khoa-hoc-cong-nghe"):
+        i = [t.id for t in lexical.taxonomy.topics].index(topic)
+        assert lexical.lexicon(short)[0][i] == lexical.lexicon(full)[0][i] > 0
+    assert {t.topic for t in tagger.tag_text(short)} == {t.topic for t in tagger.tag_text(full)} >= {
+        "chuyen-doi-so", "cai-cach-hanh-chinh"}
+
+
 def test_document_topics_aggregate_clauses(tagger):
     from docsearch.structure import parse_file
     from tests.conftest import SAMPLES
