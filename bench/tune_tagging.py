@@ -26,11 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docsearch.evaluate.retrieval import _read_jsonl  # noqa: E402
-from docsearch.evaluate.tagging import abbreviate, label_inputs, per_topic, score  # noqa: E402
+from docsearch.evaluate.tagging import label_inputs, per_topic, score  # noqa: E402
 from docsearch.index.cache import EmbeddingCache  # noqa: E402
 from docsearch.index.embedders import get_embedder  # noqa: E402
 from docsearch.tagging import Tagger, TaggerParams, load_taxonomy  # noqa: E402
 from docsearch.tagging.tagger import combine  # noqa: E402
+from docsearch.text.analysis import abbreviate  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 

@@ -61,14 +61,16 @@ def cmd_eval_linking(args) -> int:
     from docsearch.evaluate.linking import run
 
     res = run(args.tasks, args.target, workdir=args.workdir, programme=args.from_programme,
-              renumber_seed=args.renumber, cv=not args.no_cv)
+              renumber_seed=args.renumber, cv=not args.no_cv, abbreviated=args.abbreviated)
     if args.json:
         print(json.dumps(res, ensure_ascii=False))
         return 0
     if args.renumber is not None:
         print(f"programme groups renumbered (seed {args.renumber})")
+    if args.abbreviated:
+        print(f"tasks and group headings written with abbreviations ({res['abbreviated_tasks']} tasks changed)")
     for name, r in res.items():
-        if "MRR@10" in r:
+        if isinstance(r, dict) and "MRR@10" in r:
             print(f"{name:<24} Hit@1 {r['Hit@1']:.4f}  Hit@5 {r['Hit@5']:.4f}  MRR@10 {r['MRR@10']:.4f}  n {r['n']}")
     if "tasks" in res:
         t = res["tasks"]
@@ -118,6 +120,8 @@ def register(sub) -> None:
     p.add_argument("--from-programme", metavar="FILE",
                    help="extract the tasks from the programme file itself (task recall/precision reported)")
     p.add_argument("--renumber", type=int, metavar="SEED", help="permute the programme's group numbers first")
+    p.add_argument("--abbreviated", action="store_true",
+                   help="write the tasks with abbreviations first, as provincial programmes do (Sở KH&CN, CĐS)")
     p.add_argument("--no-cv", action="store_true", help="skip the leave-one-group-out cross-validation")
     p.add_argument("--workdir")
     p.add_argument("--json", action="store_true")

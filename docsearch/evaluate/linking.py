@@ -8,7 +8,8 @@ Reported side by side, so that no figure hides what it rests on:
 - `linker, cross-validated`: parameters chosen by leave-one-group-out cross-validation — for each programme group,
   the grid point that scores best on the *other* groups ranks that group's tasks; the out-of-fold figure.
 With `renumber=SEED` the programme's groups get permuted numbers first (headings and tasks unchanged): a linker
-that aligns by content loses almost nothing. With a programme file, tasks (and their group headings) are
+that aligns by content loses almost nothing. With `abbreviated` the tasks and group headings are written with
+abbreviations first, as a provincial programme writes them ("Sở KH&CN", "CĐS"; text/analysis.py::abbreviate). With a programme file, tasks (and their group headings) are
 extracted from it and task recall / precision against the gold task addresses are reported."""
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from docsearch.evaluate.metrics import address_hit, hit_at, mrr_at
 from docsearch.evaluate.retrieval import _read_jsonl
 from docsearch.linking.link import LinkParams, apply_structure, heading_alignment, score_matrix
 from docsearch.linking.tasks import Task, group_of
+from docsearch.text.analysis import abbreviate
 
 # the grid searched inside cross-validation
 GRID = {
@@ -173,7 +175,8 @@ def _cited_matrix(tasks: list[Task], cands: list[dict], docs: list[dict]) -> np.
 
 
 def run(tasks_path: str | Path, target: str | Path, workdir=None, params: LinkParams | None = None,
-        programme: str | Path | None = None, renumber_seed: int | None = None, cv: bool = True) -> dict[str, dict]:
+        programme: str | Path | None = None, renumber_seed: int | None = None, cv: bool = True,
+        abbreviated: bool = False) -> dict[str, dict]:
     from docsearch.linking.tasks import programme_tasks
     from docsearch.structure import parse_file
 
@@ -183,6 +186,11 @@ def run(tasks_path: str | Path, target: str | Path, workdir=None, params: LinkPa
         tasks, gold, extraction = with_programme(tasks, gold, programme_tasks(parse_file(str(programme))))
     if renumber_seed is not None:
         tasks = renumber(tasks, renumber_seed)
+    changed = None
+    if abbreviated:
+        short = [replace(t, text=abbreviate(t.text), group_heading=abbreviate(t.group_heading)) for t in tasks]
+        changed = sum(a.text != b.text for a, b in zip(short, tasks))
+        tasks = short
     ix, doc = target_index(target, workdir)
     try:
         cands, M = score_matrix(ix, tasks, doc.id)
@@ -203,9 +211,12 @@ def run(tasks_path: str | Path, target: str | Path, workdir=None, params: LinkPa
         res = evaluate(_ranked(S, cands), gold)
         res["mode"] = name
         res["renumbered"] = renumber_seed
+        res["abbreviated"] = abbreviated
         out[name] = res
     if extraction is not None:
         out["tasks"] = extraction
+    if changed is not None:
+        out["abbreviated_tasks"] = changed
     if chosen is not None:
         out["cv_choices"] = {"folds": len(chosen), "choices": chosen}
     return out

@@ -4,12 +4,12 @@ it) and score micro-F1, macro-F1 and precision of the first topic."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from docsearch.evaluate.retrieval import _read_jsonl
 from docsearch.ingest.normalize import match_form
 from docsearch.model import Clause, Document
+from docsearch.text.analysis import abbreviate
 
 _WS = re.compile(r"\s+")
 
@@ -66,26 +66,6 @@ def label_inputs(labels: list[dict], docs_dir: Path | None) -> list[tuple[str, s
                         passage = passage_text(doc, Clause(**{**c.__dict__, "text": text}), by_address)
         out.append((text, ctx, passage))
     return out
-
-
-@lru_cache(maxsize=1)
-def _written_out() -> tuple[re.Pattern, dict[str, str]]:
-    from docsearch.text.vocabulary import ABBREVIATIONS
-
-    short: dict[str, str] = {}
-    for abbr, full in ABBREVIATIONS.items():
-        short.setdefault(match_form(full), abbr.upper())  # the first abbreviation listed for a phrase
-    rx = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in sorted(short, key=len, reverse=True)) + r")(?!\w)",
-                    re.I)
-    return rx, short
-
-
-def abbreviate(text: str) -> str:
-    """The text as a provincial programme might write it: each phrase that has a common abbreviation
-    (text/vocabulary.py) replaced by it ("Sở Khoa học và Công nghệ" → "Sở KH&CN", "chuyển đổi số" → "CĐS"). A
-    robustness check of tagging, as queries without diacritics are of search."""
-    rx, short = _written_out()
-    return rx.sub(lambda m: short[match_form(m.group(0))], text)
 
 
 def score(pred: list[list[str]], gold: list[list[str]]) -> dict:

@@ -31,6 +31,7 @@ from docsearch.errors import NotFoundError
 from docsearch.ingest.normalize import fold
 from docsearch.linking.tasks import Task
 from docsearch.search.snippets import snippet
+from docsearch.text.analysis import expand_abbreviations
 from docsearch.text.vocabulary import TASK_SECTION_RE, ordinal
 
 
@@ -107,6 +108,13 @@ def _weights(weights: dict | None) -> dict:
     return weights or weights_for(True, get_settings())
 
 
+def query_text(text: str) -> str:
+    """What the linker embeds for a task or a group heading: the text as search embeds a query typed with marks
+    (search/query.py::understand), abbreviations written out ("KCN" → "KCN khu công nghiệp"); the BM25 fields
+    expand them too (text/analysis.py::analyze)."""
+    return expand_abbreviations(text)
+
+
 def score_matrix(index, tasks: list[Task], doc_ids: str | list[str], weights: dict | None = None):
     """Hybrid z-scores of every task against every clause of the targets: (candidates, matrix)."""
     if isinstance(doc_ids, str):
@@ -116,7 +124,7 @@ def score_matrix(index, tasks: list[Task], doc_ids: str | list[str], weights: di
     allowed = {c["id"] for c in cands}
     col = {c["id"]: j for j, c in enumerate(cands)}
     w = _weights(weights)
-    qvecs = index.cache.embed(index.embedder, [t.text for t in tasks], "query")
+    qvecs = index.cache.embed(index.embedder, [query_text(t.text) for t in tasks], "query")
     M = np.full((len(tasks), len(cands)), -4.0)
     for i, (t, qv) in enumerate(zip(tasks, qvecs)):
         for c, s in _fused(index, t.text, allowed, w, qv).items():
@@ -143,7 +151,7 @@ def heading_alignment(index, tasks: list[Task], cands: list[dict], weights: dict
         return {}
     w = _weights(weights)
     texts = list(headings.values())
-    qvecs = index.cache.embed(index.embedder, texts, "query")
+    qvecs = index.cache.embed(index.embedder, [query_text(t) for t in texts], "query")
     out = {}
     for g, text, qv in zip(headings, texts, qvecs):
         z = _fused(index, text, allowed, w, qv)

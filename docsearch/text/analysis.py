@@ -23,6 +23,24 @@ def expand_abbreviations(text: str) -> str:
     return _ABBR_RE.sub(lambda m: f"{m.group(0)} {ABBREVIATIONS[m.group(0).lower()]}", text)
 
 
+@lru_cache(maxsize=1)
+def _written_out() -> tuple[re.Pattern, dict[str, str]]:
+    short: dict[str, str] = {}
+    for abbr, full in ABBREVIATIONS.items():
+        short.setdefault(match_form(full), abbr.upper())  # the first abbreviation listed for a phrase
+    rx = re.compile(r"(?<!\w)(" + "|".join(re.escape(f) for f in sorted(short, key=len, reverse=True)) + r")(?!\w)",
+                    re.I)
+    return rx, short
+
+
+def abbreviate(text: str) -> str:
+    """The text as a provincial programme might write it: each phrase that has a common abbreviation
+    (text/vocabulary.py) replaced by it ("Sở Khoa học và Công nghệ" → "Sở KH&CN", "chuyển đổi số" → "CĐS"). A
+    robustness check of tagging and linking (evaluate/), as queries without diacritics are of search."""
+    rx, short = _written_out()
+    return rx.sub(lambda m: short[match_form(m.group(0))], text)
+
+
 def syllables(text: str) -> list[str]:
     return _TOKEN_RE.findall(match_form(text))
 

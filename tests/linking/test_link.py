@@ -36,6 +36,18 @@ def test_a_plain_list_is_linked_task_by_task_whatever_its_order(sample_index):
     assert alone[0].startswith("III.4") and alone[1].startswith("III.1") and alone[2].startswith("III.3")
 
 
+def test_the_linker_embeds_a_task_as_search_embeds_a_query():
+    """A task is read as the same text typed into search: abbreviations ("CĐS", "CSDL", "Sở KH&CN") written out
+    before embedding, so a provincial programme's short forms count as the words (evaluated with
+    `docsearch eval linking --abbreviated`)."""
+    from docsearch.linking.link import query_text
+    from docsearch.search.query import understand
+
+    text = "Đẩy mạnh CĐS, xây dựng CSDL về NƠXH; Sở KH&CN chủ trì"
+    assert query_text(text) == understand(text, [], None).text != text
+    assert "chuyển đổi số" in query_text(text) and "khoa học và công nghệ" in query_text(text)
+
+
 def test_a_cited_clause_comes_first(sample_index):
     task = Task(id="1", text="Triển khai nhiệm vụ 5 Mục III Nghị quyết số 05-NQ/TU về chuyển đổi số")
     (tl,) = link_tasks(sample_index, [task], RES)
