@@ -9,8 +9,9 @@ Reported side by side, so that no figure hides what it rests on:
   the grid point that scores best on the *other* groups ranks that group's tasks; the out-of-fold figure.
 With `renumber=SEED` the programme's groups get permuted numbers first (headings and tasks unchanged): a linker
 that aligns by content loses almost nothing. With `abbreviated` the tasks and group headings are written with
-abbreviations first, as a provincial programme writes them ("Sở KH&CN", "CĐS"; text/analysis.py::abbreviate). With a programme file, tasks (and their group headings) are
-extracted from it and task recall / precision against the gold task addresses are reported."""
+abbreviations first, as a provincial programme writes them ("Sở KH&CN", "CĐS"; text/analysis.py::abbreviate). With
+a programme file, tasks (and their group headings) are extracted from it and task recall / precision against the
+gold task addresses are reported."""
 
 from __future__ import annotations
 
