@@ -205,7 +205,7 @@ def _linking_md() -> str:
             f"the groups' numbers within II.1–7 and within Phụ lục II (headings and tasks unchanged); the largest "
             f"drop of the cross-validated MRR@10 under it: {max(cv_drop, 0):.4f}. Abbreviated: each task and group "
             f"heading written as a provincial programme writes it (`--abbreviated`: \"Sở KH&CN\", \"CĐS\"; "
-            f"{short['abbreviated_tasks']} of {base['linker']['n']} tasks change).")
+            f"{short['abbreviation']['tasks_changed']} of {short['abbreviation']['tasks']} tasks change).")
 
 
 def main() -> None:

@@ -68,9 +68,10 @@ def cmd_eval_linking(args) -> int:
     if args.renumber is not None:
         print(f"programme groups renumbered (seed {args.renumber})")
     if args.abbreviated:
-        print(f"tasks and group headings written with abbreviations ({res['abbreviated_tasks']} tasks changed)")
+        print(f"tasks and group headings written with abbreviations ({res['abbreviation']['tasks_changed']} of "
+              f"{res['abbreviation']['tasks']} tasks changed)")
     for name, r in res.items():
-        if isinstance(r, dict) and "MRR@10" in r:
+        if "MRR@10" in r:
             print(f"{name:<24} Hit@1 {r['Hit@1']:.4f}  Hit@5 {r['Hit@5']:.4f}  MRR@10 {r['MRR@10']:.4f}  n {r['n']}")
     if "tasks" in res:
         t = res["tasks"]

@@ -217,7 +217,7 @@ def run(tasks_path: str | Path, target: str | Path, workdir=None, params: LinkPa
     if extraction is not None:
         out["tasks"] = extraction
     if changed is not None:
-        out["abbreviated_tasks"] = changed
+        out["abbreviation"] = {"tasks_changed": changed, "tasks": len(tasks)}
     if chosen is not None:
         out["cv_choices"] = {"folds": len(chosen), "choices": chosen}
     return out
