@@ -2,7 +2,7 @@
 
 The same choice is also made with each labelled document held out in turn (leave-one-document-out), which says
 how the tagger does on a document whose labels it never saw; and the held-out labels are also tagged as a provincial
-programme would write them, with abbreviations ("Sở KH&CN", "CĐS"; evaluate/tagging.py::abbreviate).
+programme would write them, with abbreviations ("Sở KH&CN", "CĐS"; text/analysis.py::abbreviate).
 
 `--alternatives` also cross-validates, inside the same folds: a threshold offset per topic (chosen on each fold's
 training labels), the document's title as lexicon context (its weight chosen with the rest), embedding similarity to
@@ -69,7 +69,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     n_topics = len(protos)
 
     # the same labels as a provincial programme would write them, abbreviations for the phrases that have one
-    # (evaluate/tagging.py::abbreviate): texts, breadcrumbs and the embedded passages
+    # (text/analysis.py::abbreviate): texts, breadcrumbs and the embedded passages
     short = [(abbreviate(t), abbreviate(c), abbreviate(p)) for t, c, p in inputs]
     short_vecs = cache.embed(emb, [p for _, _, p in short], "passage")
     abbreviated = ([base.lexicon(t)[0] for t, _, _ in short],
