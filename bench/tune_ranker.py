@@ -11,15 +11,25 @@ restores it); each staff query as the product searches it. Every candidate gets 
   (both spellings; top 50 candidates per question by summed z-score, no label read to pick them) and rank the
   fold's ALQAC questions and the fold's staff queries. The staff set is never trained on: it checks the model on
   queries unlike its training ones.
-The out-of-fold figures of both, and of the product's policy "auto" (learned only for queries typed without marks),
-are the ones to report. The learned ranker wins on ALQAC both ways; on the staff set it loses, most on paraphrases
-and topics typed with marks (it trusts shared words), and less on the ten short topics typed without marks. Under
-"auto" the staff set stays within 0.01 of fusion while ALQAC without marks gains 0.027. Training it on the staff
-set as well (each staff query weighted 4 or 10) did not remove the loss and made the staff set no longer a clean
-check, so it is trained on ALQAC alone. A length guard ("auto_length_guard": fusion also for queries shorter than
-the training questions) is measured beside it and not shipped: it cost ALQAC more than it won on the staff set.
+The staff set is also searched with every query typed without marks ("stripped"): the check of how the ranker does
+on staff-style queries without diacritics, of every kind, not only the ten short topics the set writes that way.
+
+Search adds the share `strength` of the trees' correction to the fusion score (search/ranker.py). It is chosen per
+outer fold by a nested CV on both dev sets typed without marks, weighted equally: ALQAC MRR@10 out of an inner
+k-fold on the fold's training questions (models trained on the inner folds), and the stripped staff set's nDCG@10
+on its training folds (the staff set is never trained on, so the outer model scores it). The full correction
+(strength 1) is what the trees learned on legal questions; on staff-style queries without marks it loses to fusion
+in every kind but aliases, and a smaller share keeps most of ALQAC's gain.
+
+The out-of-fold figures of fusion, the learned ranker at full strength, the product's policy "auto" (fusion for
+queries typed with marks; for those without, the learned ranker at the strength chosen) and "auto" at full
+strength (the policy before the strength was chosen) are the ones to report. Training the trees on the staff set
+as well (each staff query weighted 4 or 10) did not remove the loss and made the staff set no longer a clean check,
+so they are trained on ALQAC alone. A length guard (fusion also for queries without marks shorter than the training
+questions) was measured before and not shipped: it cost ALQAC more than it won on the staff set.
 `--write` then trains on every ALQAC question with the settings most outer folds chose and writes
-docsearch/search/ranker.txt (a JSON header line says how it was made and its cross-validated figures).
+docsearch/search/ranker.txt with the median of the strengths the folds chose (a JSON header line says how it was
+made and its cross-validated figures).
 
 Usage: python bench/ingest.py (once, for the staff index); python bench/tune_ranker.py [--folds 5] [--write]"""
 
@@ -27,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import time
 from collections import Counter
 from datetime import date
@@ -41,6 +50,7 @@ from docsearch.config import get_settings
 from docsearch.evaluate.crossval import kfold
 from docsearch.evaluate.metrics import address_hit
 from docsearch.evaluate.search import load_queries, score_query
+from docsearch.ingest.normalize import fold
 from docsearch.search.hybrid import features, fuse, weights_for
 from docsearch.search.query import understand
 from docsearch.search.ranker import ALL_METHODS, FEATURES, MODEL_PATH, candidate_features
@@ -48,7 +58,7 @@ from docsearch.text.analysis import analyze
 from docsearch.text.vocabulary import MARKS_RE
 
 ALQAC = SHARED / "eval" / "legal-retrieval" / "alqac2022"
-MIN_LENGTH_PERCENTILE = 5  # the length-guard alternative, see min_query_syllables
+STRENGTHS = (0.0, 0.25, 0.5, 0.75, 1.0)  # shares of the trees' correction the nested CV chooses among
 TRAIN_TOP = 50  # candidates per query the model is trained on (by summed z-score; no label is read to pick them)
 STAFF = ROOT / "bench" / "data" / "staff_queries.jsonl"
 STAFF_INDEX = "/tmp/docsearch-bench/raw-index"  # made by `python bench/ingest.py`
@@ -81,9 +91,11 @@ def collect_alqac(ix, texts: list[str], rel: list[set[str]], typed_without_marks
     return out
 
 
-def collect_staff(index_dir: str | Path, queries_path: str | Path) -> tuple[list[Searched], list[dict]]:
+def collect_staff(index_dir: str | Path, queries_path: str | Path,
+                  without_marks: bool = False) -> tuple[list[Searched], list[dict]]:
     """The staff-style queries searched as the product searches them (restored, abbreviations expanded); each
-    candidate's gain is the grade of the judged clause it lies at or below."""
+    candidate's gain is the grade of the judged clause it lies at or below. `without_marks`: every query typed
+    without diacritics first."""
     from docsearch.index import Index
 
     ix = Index(index_dir)
@@ -91,8 +103,9 @@ def collect_staff(index_dir: str | Path, queries_path: str | Path) -> tuple[list
     rows_q = load_queries(queries_path)
     out = []
     for r in rows_q:
-        q = understand(r["query"], ix.aliases(), st.restore)
-        cand, f, X, rows = _candidates(ix, q.text, None, not MARKS_RE.search(r["query"]))
+        typed = fold(r["query"]) if without_marks else r["query"]
+        q = understand(typed, ix.aliases(), st.restore)
+        cand, f, X, rows = _candidates(ix, q.text, None, not MARKS_RE.search(typed))
         keys = [(rows[int(c)]["doc_id"], rows[int(c)]["address"]) for c in cand]
         gains = np.array([max([g for (jd, ja), g in r["judged"].items() if jd == d and address_hit(a, ja)] or [0])
                           for d, a in keys], dtype=float)
@@ -131,24 +144,14 @@ class Model:
     def __init__(self, booster, base_scale: float) -> None:
         self.booster, self.base_scale = booster, base_scale
 
-    def predict(self, s: Searched) -> np.ndarray:
-        return base_score(s, self.base_scale) + self.booster.predict(s.X)
+    def predict(self, s: Searched, strength: float = 1.0) -> np.ndarray:
+        """The fusion score × base_scale plus `strength` × the trees' correction (as search/ranker.py scores)."""
+        return base_score(s, self.base_scale) + strength * self.booster.predict(s.X)
 
 
 def base_score(s: Searched, scale: float) -> np.ndarray:
     has_marks = not bool(s.X[0, FEATURES.index("typed_without_marks")]) if len(s.X) else True
     return scale * fuse(s.feats, weights_for(has_marks, get_settings()), len(s.X))
-
-
-def query_syllables(s: Searched) -> int:
-    """The query's length in syllables (from the `query_length` feature, log1p of it)."""
-    return int(round(math.expm1(s.X[0, FEATURES.index("query_length")]))) if len(s.X) else 0
-
-
-def min_query_syllables(items: list[Searched]) -> int:
-    """For the length-guard alternative: the MIN_LENGTH_PERCENTILE-th percentile of the lengths of the questions
-    the model is trained on (staff type topics of 5 to 11 syllables; ALQAC's questions run from 10 to 40)."""
-    return int(np.percentile([query_syllables(s) for s in items], MIN_LENGTH_PERCENTILE))
 
 
 def _train(items: list[Searched], config: dict) -> Model:
@@ -174,9 +177,10 @@ def _train(items: list[Searched], config: dict) -> Model:
 class Data:
     """Both dev sets: ALQAC (as typed and without marks, one fold id per question) and the staff-style set."""
 
-    def __init__(self, typed, unmarked, rel, staff, staff_rows, folds: int, seed: int) -> None:
+    def __init__(self, typed, unmarked, rel, staff, staff_rows, folds: int, seed: int, stripped=None) -> None:
         self.typed, self.unmarked, self.rel = typed, unmarked, rel
         self.staff, self.judged = staff, [r["judged"] for r in staff_rows]
+        self.stripped = stripped or []  # the staff set, every query typed without marks
         self.kinds = [r.get("kind", "other") for r in staff_rows]
         self.fold_a = kfold(len(typed), folds, seed)
         self.fold_s = kfold(len(staff), folds, seed + 7)
@@ -201,6 +205,28 @@ def _choose_config(data: Data, a_tr: np.ndarray, folds: int, seed: int) -> int:
     return int(np.argmax(scores))
 
 
+def _choose_strength(data: Data, a_tr: np.ndarray, s_tr: np.ndarray, config: dict, model: Model, folds: int,
+                     seed: int) -> tuple[int, np.ndarray]:
+    """The index in STRENGTHS best for queries typed without marks, on the outer fold's training part of both dev
+    sets weighted equally: ALQAC MRR@10 out of an inner k-fold (trees trained on the other inner folds) and the
+    stripped staff set's nDCG@10 (scored by the outer fold's model, which never saw the staff set). Ties go to the
+    smaller strength, nearer fusion. Also returns each strength's objective."""
+    inner = kfold(len(a_tr), folds - 1, seed + 1)
+    alqac = np.zeros((len(STRENGTHS), len(a_tr)))
+    for f in range(folds - 1):
+        m = _train(data.training(a_tr[inner != f]), config)
+        for pos in np.flatnonzero(inner == f):
+            i = a_tr[pos]
+            for k, g in enumerate(STRENGTHS):
+                alqac[k, pos] = _alqac_metrics(m.predict(data.unmarked[i], g), data.unmarked[i], data.rel[i])[0]
+    objective = alqac.mean(axis=1)
+    if data.stripped and len(s_tr):
+        staff = np.array([[_staff_metrics(model.predict(data.stripped[i], g), data.stripped[i], data.judged[i])[1]
+                           for i in s_tr] for g in STRENGTHS])
+        objective = 0.5 * objective + 0.5 * staff.mean(axis=1)
+    return int(np.argmax(objective)), objective
+
+
 def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_index: str | Path | None = None,
         staff_queries=STAFF, folds: int = 5, seed: int = 0, write: bool = False) -> dict:
     ix, rel, texts, restored = questions(passages, queries)
@@ -210,17 +236,22 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
     ix.close()
     staff_index = Path(staff_index or STAFF_INDEX)
     # the staff check needs an index of ../shared/corpus/raw; without one only ALQAC is measured
-    staff, staff_rows = collect_staff(staff_index, staff_queries) if (staff_index / "CURRENT").exists() else ([], [])
+    has_staff = (staff_index / "CURRENT").exists()
+    staff, staff_rows = collect_staff(staff_index, staff_queries) if has_staff else ([], [])
+    stripped = collect_staff(staff_index, staff_queries, without_marks=True)[0] if has_staff else []
     t1 = time.time()
-    data = Data(typed, unmarked, rel, staff, staff_rows, folds, seed)
+    data = Data(typed, unmarked, rel, staff, staff_rows, folds, seed, stripped)
     n, ns = len(texts), len(staff)
-    res = {m: {"typed": np.zeros((n, 2)), "unmarked": np.zeros((n, 2)), "staff": np.zeros((ns, 2))}
-           for m in ("fusion", "learned")}
-    chosen_configs, chosen_weights, min_len = [], [], []
+    sets = ("typed", "unmarked", "staff", "stripped")
+    size = {"typed": n, "unmarked": n, "staff": ns, "stripped": ns}
+    res = {m: {k: np.zeros((size[k], 2)) for k in sets} for m in ("fusion", "learned", "learned_chosen")}
+    chosen_configs, chosen_weights, chosen_strengths, objectives = [], [], [], []
     default_w = {True: weights_for(True, get_settings()), False: weights_for(False, get_settings())}
+    marked = {"staff": [bool(len(x.X)) and not x.X[0, FEATURES.index("typed_without_marks")] for x in staff],
+              "stripped": [False] * ns}
     for f in range(folds):
         a_tr, a_te = np.flatnonzero(data.fold_a != f), np.flatnonzero(data.fold_a == f)
-        s_te = np.flatnonzero(data.fold_s == f)
+        s_tr, s_te = np.flatnonzero(data.fold_s != f), np.flatnonzero(data.fold_s == f)
         # fusion, as bench/tune_fusion.py chooses it (on ALQAC)
         g = max(range(len(GRID)), key=lambda j: sum(_alqac_metrics(_fused(typed[i], GRID[j]), typed[i], rel[i])[0]
                                                     for i in a_tr))
@@ -231,49 +262,53 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
             res["fusion"]["typed"][i] = _alqac_metrics(_fused(typed[i], GRID[g]), typed[i], rel[i])
             res["fusion"]["unmarked"][i] = _alqac_metrics(_fused(unmarked[i], {**GRID[g], "folded": wf}),
                                                           unmarked[i], rel[i])
-        for i in s_te:  # the staff set under the product's fusion defaults (nothing chosen on it)
-            has_marks = not staff[i].X[0, FEATURES.index("typed_without_marks")] if len(staff[i].X) else True
-            res["fusion"]["staff"][i] = _staff_metrics(_fused(staff[i], default_w[bool(has_marks)]), staff[i],
-                                                       data.judged[i])
-        # learned (and, for the length-guard alternative, the shortest training questions)
-        min_len.append(min_query_syllables([typed[i] for i in a_tr] + [unmarked[i] for i in a_tr]))
+        for k in ("staff", "stripped"):  # the staff set under the product's fusion defaults (nothing chosen on it)
+            for i in s_te:
+                x = data.stripped[i] if k == "stripped" else staff[i]
+                res["fusion"][k][i] = _staff_metrics(_fused(x, default_w[marked[k][i]]), x, data.judged[i])
+        # learned: the trees' settings by an inner CV, then the share of their correction (strength)
         c = _choose_config(data, a_tr, folds, seed)
         chosen_configs.append(c)
         model = _train(data.training(a_tr), CONFIGS[c])
-        for i in a_te:
-            res["learned"]["typed"][i] = _alqac_metrics(model.predict(typed[i]), typed[i], rel[i])
-            res["learned"]["unmarked"][i] = _alqac_metrics(model.predict(unmarked[i]), unmarked[i], rel[i])
-        for i in s_te:
-            res["learned"]["staff"][i] = _staff_metrics(model.predict(staff[i]), staff[i], data.judged[i])
-    # the product's default (ranker = "auto"): learned for queries typed without marks, fusion for the others;
-    # "auto_length_guard", an alternative not shipped: also fusion for a query without marks shorter than the
-    # fold's training questions (their MIN_LENGTH_PERCENTILE-th percentile). It cost ALQAC more than it won on
-    # the staff set (bench/RESULTS.md): short legal questions gain from the trees as much as long ones
-    unmarked_staff = np.array([bool(x.X[0, FEATURES.index("typed_without_marks")]) if len(x.X) else False
-                               for x in staff])
-    a_long = np.array([query_syllables(unmarked[i]) >= min_len[data.fold_a[i]] for i in range(n)])
-    s_long = np.array([query_syllables(staff[i]) >= min_len[data.fold_s[i]] for i in range(ns)], dtype=bool)
-    res["auto"] = {"typed": res["fusion"]["typed"], "unmarked": res["learned"]["unmarked"],
-                   "staff": np.where(unmarked_staff[:, None], res["learned"]["staff"], res["fusion"]["staff"])}
-    res["auto_length_guard"] = {
-        "typed": res["fusion"]["typed"],
-        "unmarked": np.where(a_long[:, None], res["learned"]["unmarked"], res["fusion"]["unmarked"]),
-        "staff": np.where((unmarked_staff & s_long)[:, None], res["learned"]["staff"], res["fusion"]["staff"])}
+        best, objective = _choose_strength(data, a_tr, s_tr, CONFIGS[c], model, folds, seed)
+        chosen_strengths.append(STRENGTHS[best])
+        objectives.append([round(float(o), 4) for o in objective])
+        for m, share in (("learned", 1.0), ("learned_chosen", STRENGTHS[best])):
+            for i in a_te:
+                res[m]["typed"][i] = _alqac_metrics(model.predict(typed[i], share), typed[i], rel[i])
+                res[m]["unmarked"][i] = _alqac_metrics(model.predict(unmarked[i], share), unmarked[i], rel[i])
+            for k in ("staff", "stripped"):
+                for i in s_te:
+                    x = data.stripped[i] if k == "stripped" else staff[i]
+                    res[m][k][i] = _staff_metrics(model.predict(x, share), x, data.judged[i])
+    # the product's default (ranker = "auto"): fusion for queries typed with marks; for those without, the learned
+    # ranker at the strength chosen ("auto"), or at full strength ("auto_full": the default before the strength)
+    for name, m in (("auto", "learned_chosen"), ("auto_full", "learned")):
+        res[name] = {"typed": res["fusion"]["typed"], "unmarked": res[m]["unmarked"],
+                     "staff": np.where(np.array(marked["staff"], dtype=bool)[:, None], res["fusion"]["staff"],
+                                       res[m]["staff"]) if ns else res[m]["staff"],
+                     "stripped": res[m]["stripped"]}
+    del res["learned_chosen"]
     out: dict = {"folds": folds, "seed": seed, "alqac_queries": n, "staff_queries": ns}
     for m, d in res.items():
         for k, v in d.items():
             if not len(v):
                 continue
             out[f"{m}_{k}"] = {"mrr": round(float(v[:, 0].mean()), 4),
-                               ("ndcg" if k != "staff" else "graded_ndcg"): round(float(v[:, 1].mean()), 4)}
-        out[f"{m}_staff_kinds"] = {k: round(float(np.mean([d["staff"][i, 1] for i in range(ns) if data.kinds[i] == k])), 4)
-                                   for k in sorted(set(data.kinds))}
+                               ("ndcg" if k in ("typed", "unmarked") else "graded_ndcg"): round(float(v[:, 1].mean()), 4)}
+        for k in ("staff", "stripped"):
+            if ns:
+                out[f"{m}_{k}_kinds"] = {kind: round(float(np.mean([d[k][i, 1] for i in range(ns)
+                                                                     if data.kinds[i] == kind])), 4)
+                                         for kind in sorted(set(data.kinds))}
     out.update(configs_chosen=chosen_configs, fusion_weights_chosen=chosen_weights,
-               min_query_syllables_chosen=min_len, feature_seconds=round(t1 - t0, 1))
+               strengths_chosen=chosen_strengths, strength_objectives=objectives, strengths=list(STRENGTHS),
+               feature_seconds=round(t1 - t0, 1))
     if write:
         c = Counter(chosen_configs).most_common(1)[0][0]
         model = _train(data.training(np.arange(n)), CONFIGS[c])
         info = {"features": list(FEATURES), "config": CONFIGS[c], "base_scale": model.base_scale,
+                "strength": float(np.median(chosen_strengths)),
                 "trained_on": f"ALQAC 2022 ({n} questions, as typed and without diacritics)",
                 "trained": date.today().isoformat(),
                 "cv": {k: out[k] for k in out if k.startswith(("learned_", "fusion_", "auto_"))}}

@@ -58,9 +58,16 @@ class Settings(BaseSettings):
         default="auto", description="how a hybrid search orders its candidates: 'learned' (a LightGBM lambdarank "
                                     "model over the fusion's features, bench/tune_ranker.py), 'fusion' (the weighted "
                                     "z-scores above) or 'auto': learned for a query typed without diacritics (out of "
-                                    "fold +0.027 MRR@10 on ALQAC; within 0.01 nDCG@10 on staff-style queries), "
-                                    "fusion otherwise (the learned ranker loses on staff queries typed with marks). "
+                                    "fold, at the chosen strength: +0.0125 MRR@10 over fusion on ALQAC without marks, "
+                                    "0.004 nDCG@10 behind it on staff-style queries without marks, where the full "
+                                    "correction was 0.043 behind), fusion otherwise (the learned ranker loses on staff "
+                                    "queries typed with marks). "
                                     "The linker always fuses")
+    ranker_strength: float | None = Field(
+        default=None, ge=0.0, description="the share of the learned ranker's correction to the fusion score that a "
+                                          "search applies: 0 orders as fusion does, 1 as the model was trained; "
+                                          "default: the strength written with the model (chosen by nested "
+                                          "cross-validation, bench/tune_ranker.py)")
     ann_threshold: int = 50_000  # vectors; past this the dense index switches from exact search to `ann_kind`
     ann_kind: str = "ivf"  # ivf (IVF + 8-bit scalar quantisation) or hnsw; chosen from bench/latency.py
     ivf_nprobe: int | None = None  # default: max(64, lists / 16)

@@ -142,8 +142,9 @@ def score_candidates(index, text: str, cand: np.ndarray, feats: dict[str, np.nda
         return fuse(feats, weights, len(cand))
     from docsearch.config import get_settings
 
+    s = get_settings()
     X = candidate_features(cand, feats, analyze(text), index.store.clause_tokens(cand.tolist()), not has_marks)
-    return ranker.score(X, fuse(feats, weights_for(has_marks, get_settings()), len(cand)))
+    return ranker.score(X, fuse(feats, weights_for(has_marks, s), len(cand)), s.ranker_strength)
 
 
 def _best(cand: np.ndarray, fused: np.ndarray, feats: dict[str, np.ndarray], k: int,

@@ -5,7 +5,10 @@ without diacritics, clause length, the query's length, whether it was typed with
 Trained by `bench/tune_ranker.py` on ALQAC 2022 (as typed and typed without diacritics) and used by
 `search.hybrid.rank` as `DOCSEARCH_RANKER` says (default 'auto': for queries typed without marks only, where
 cross-validation showed it ahead; see config.py). The trees are boosted from the fusion's own score (default
-weights × `base_scale`), so they learn corrections to it rather than a ranking of their own. `DOCSEARCH_RANKER=fusion`
+weights × `base_scale`), so they learn corrections to it rather than a ranking of their own; search applies the
+share `strength` of that correction. The strength is chosen by nested cross-validation on ALQAC and the staff-style
+set, both typed without diacritics: the full correction, learned on legal questions, loses on staff-style queries
+typed without marks (topics, paraphrases, pasted tasks), and a smaller share keeps most of its gain on ALQAC. `DOCSEARCH_RANKER=fusion`
 keeps the weighted z-score fusion alone, which is also the fallback when the model file or LightGBM is missing
 (bench/RESULTS.md, section Quality, has both). The feature function below is the only one: the trainer calls it too,
 so training and serving cannot compute features differently."""
@@ -106,12 +109,17 @@ class LearnedRanker:
         self.path = path
         # the trees were boosted from the fusion score times this (0: from nothing)
         self.base_scale = float(self.info.get("base_scale", 0.0))
+        # the share of the trees' correction search applies (chosen with the model; 1.0 for a header without one)
+        self.strength = float(self.info.get("strength", 1.0))
 
-    def score(self, X: np.ndarray, fused: np.ndarray) -> np.ndarray:
-        """X: `candidate_features` rows; fused: the same candidates' fusion score with the default weights."""
+    def score(self, X: np.ndarray, fused: np.ndarray, strength: float | None = None) -> np.ndarray:
+        """X: `candidate_features` rows; fused: the same candidates' fusion score with the default weights;
+        strength: the share of the trees' correction to add (default: the model's own, `self.strength`; 0 orders
+        as fusion does)."""
         if not len(X):
             return np.zeros(0)
-        return self.base_scale * fused + np.asarray(self.booster.predict(X, num_threads=1), dtype=np.float64)
+        share = self.strength if strength is None else strength
+        return self.base_scale * fused + share * np.asarray(self.booster.predict(X, num_threads=1), dtype=np.float64)
 
 
 @lru_cache(maxsize=4)

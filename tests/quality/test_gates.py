@@ -26,9 +26,10 @@ pytestmark = pytest.mark.quality
 GATES = {
     "retrieval hybrid MRR@10": (0.9484, 0.010),
     "retrieval hybrid nDCG@10": (0.9580, 0.010),
-    # in-sample twice over: by default a query without marks is ordered by the learned ranker, trained on these very
-    # questions (out of fold it gives 0.9463: bench/RESULTS.md); the gate still catches a ranker that got worse
-    "retrieval hybrid, no diacritics MRR@10": (0.9981, 0.010),
+    # in-sample twice over: by default a query without marks is ordered by the learned ranker (a quarter of its
+    # trees' correction added to fusion), the trees trained on these very questions (out of fold it gives 0.9314:
+    # bench/RESULTS.md); the gate still catches a ranker that got worse
+    "retrieval hybrid, no diacritics MRR@10": (0.9651, 0.010),
     "linking Hit@5": (0.9677, 0.015),
     "linking MRR@10": (0.8755, 0.015),
     # the tasks and group headings written with abbreviations as provincial programmes write them
