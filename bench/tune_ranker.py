@@ -247,6 +247,7 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
     res = {m: {k: np.zeros((size[k], 2)) for k in sets} for m in ("fusion", "learned", "learned_chosen")}
     chosen_configs, chosen_weights, chosen_strengths, objectives = [], [], [], []
     default_w = {True: weights_for(True, get_settings()), False: weights_for(False, get_settings())}
+    searched = {"staff": staff, "stripped": stripped}
     marked = {"staff": [bool(len(x.X)) and not x.X[0, FEATURES.index("typed_without_marks")] for x in staff],
               "stripped": [False] * ns}
     for f in range(folds):
@@ -264,7 +265,7 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
                                                           unmarked[i], rel[i])
         for k in ("staff", "stripped"):  # the staff set under the product's fusion defaults (nothing chosen on it)
             for i in s_te:
-                x = data.stripped[i] if k == "stripped" else staff[i]
+                x = searched[k][i]
                 res["fusion"][k][i] = _staff_metrics(_fused(x, default_w[marked[k][i]]), x, data.judged[i])
         # learned: the trees' settings by an inner CV, then the share of their correction (strength)
         c = _choose_config(data, a_tr, folds, seed)
@@ -279,7 +280,7 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
                 res[m]["unmarked"][i] = _alqac_metrics(model.predict(unmarked[i], share), unmarked[i], rel[i])
             for k in ("staff", "stripped"):
                 for i in s_te:
-                    x = data.stripped[i] if k == "stripped" else staff[i]
+                    x = searched[k][i]
                     res[m][k][i] = _staff_metrics(model.predict(x, share), x, data.judged[i])
     # the product's default (ranker = "auto"): fusion for queries typed with marks; for those without, the learned
     # ranker at the strength chosen ("auto"), or at full strength ("auto_full": the default before the strength)
