@@ -124,3 +124,24 @@ def test_a_task_rows_agency_cells_are_read_as_the_evaluation_reads_them(tmp_path
 
     text, context, passage = label_inputs([{"file": path.name, "text": row, "topics": ["y-te"]}], tmp_path)[0]
     assert text == tagged_text(clause) and context and "Sở Y tế" in passage
+
+
+@pytest.mark.parametrize("text,left_out,kept", [
+    # the contract's scope notes (shared/taxonomy.json) say what each topic leaves to another
+    ("Phát triển công nghệ số và công nghệ thông tin trong cơ quan nhà nước", "khoa-hoc-cong-nghe", "chuyen-doi-so"),
+    ("Xây dựng đô thị thông minh tại các thành phố", "quy-hoach-do-thi", "chuyen-doi-so"),
+    ("Sửa đổi, bổ sung Luật Phòng, chống tham nhũng", "phong-chong-tham-nhung", "the-che-phap-luat"),
+    ("Bảo vệ chủ quyền quốc gia trên không gian mạng", "chuyen-doi-so", "quoc-phong-an-ninh"),
+    ("Tổ chức, cá nhân nước ngoài được sở hữu nhà ở", "hop-tac-quoc-te", "nha-o"),
+    ("Công khai thông tin về quy hoạch xây dựng", "tuyen-truyen", "quy-hoach-do-thi"),
+])
+def test_what_the_contract_leaves_to_another_topic_is_no_evidence_for_it(text, left_out, kept):
+    """A phrase the contract puts under another topic gives the topic it leaves no lexicon evidence, by a longer term
+    of the other topic ("công nghệ số" is chuyển đổi số, not khoa học, công nghệ) or by the topic's `exclude` list
+    (taxonomy.yaml), while the same words elsewhere still count."""
+    lexical = Tagger(load_taxonomy())
+    ids = [t.id for t in lexical.taxonomy.topics]
+    raw = lexical.lexicon(text)[0]
+    assert raw[ids.index(left_out)] == 0 and raw[ids.index(kept)] > 0
+    if left_out == "khoa-hoc-cong-nghe":
+        assert lexical.lexicon("Phát triển công nghệ chiến lược")[0][ids.index(left_out)] > 0
