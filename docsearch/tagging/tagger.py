@@ -1,5 +1,6 @@
-"""Multi-label topic tagger: lexicon evidence (the clause's own words and, weaker, its breadcrumb) combined with
-embedding similarity to each topic's description; each tag has a score in [0, 1] and its evidence."""
+"""Multi-label topic tagger: lexicon evidence (the clause's own words, and its breadcrumb when context_weight > 0)
+combined with the embedding similarity of the clause's passage (title, breadcrumb and text) to each topic's
+description; each tag has a score in [0, 1] and its evidence."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ from docsearch.ingest.normalize import match_form
 from docsearch.model import Document, Tag
 from docsearch.structure.passages import clause_context, tagged_text
 from docsearch.tagging.taxonomy import Taxonomy, load_taxonomy
-from docsearch.text.analysis import expand_abbreviations
+from docsearch.text.analysis import expand_abbreviations, without_body_names
 
 
 @dataclass
 class TaggerParams:
     """Defaults tuned on shared/eval/topics (see bench/RESULTS.md for the figures and the cross-validation)."""
 
-    alpha: float = 0.7  # weight of the lexicon against the embedding similarity
-    context_weight: float = 0.1  # lexicon evidence found only in the breadcrumb counts this much
-    lex_scale: float = 6.0
-    emb_shift: float = 0.5
+    alpha: float = 0.6  # weight of the lexicon against the embedding similarity
+    context_weight: float = 0.0  # lexicon evidence found only in the breadcrumb counts this much (the embedded
+    # passage carries the breadcrumb too; every fold of bench/tune_tagging.py chooses 0 since body names count no more)
+    lex_scale: float = 3.0
+    emb_shift: float = 1.5
     emb_slope: float = 1.5
     floor: float = 0.15  # the first topic needs at least this score
     threshold: float = 0.3  # further topics need this score …
@@ -66,11 +68,22 @@ class Tagger:
 
     def lexicon(self, text: str) -> tuple[np.ndarray, list[list[str]]]:
         """Per topic: raw lexicon score and the terms matched. Abbreviations count as the words they stand for
-        ("CĐS", "Sở KH&CN"; text/vocabulary.py), as they do in search."""
+        ("CĐS", "CCHC"; text/vocabulary.py), as they do in search. The name of a body ("Bộ Khoa học và Công nghệ",
+        "Sở TN&MT", "Ban Tuyên giáo Trung ương"; text/analysis.py::without_body_names) says who carries a task out, not what
+        the task is about, so its words count only when nothing else in the text names a field ("Triển khai đề án |
+        Sở Y tế")."""
+        low = match_form(expand_abbreviations(text))
+        without_bodies = without_body_names(low)
+        scores, evidence = self._match(without_bodies)
+        if without_bodies != low and not scores.any():
+            scores, evidence = self._match(low)
+            evidence = [[f"{t} (tên cơ quan)" for t in ev] for ev in evidence]
+        return scores, evidence
+
+    def _match(self, low: str) -> tuple[np.ndarray, list[list[str]]]:
         n = len(self.taxonomy.topics)
         scores = np.zeros(n)
         evidence: list[list[str]] = [[] for _ in range(n)]
-        low = match_form(expand_abbreviations(text))
         excluded = {ti: [m.span() for m in rx.finditer(low)] for ti, rx in self._exclude}
         counts: dict[tuple[int, str], int] = {}
         for m in self._re.finditer(low):
@@ -101,7 +114,7 @@ class Tagger:
         p = self.params
         own, ev = self.lexicon(text)
         raw = own.copy()
-        if context:
+        if context and p.context_weight > 0:  # at 0 the breadcrumb reaches the tags through the embedded passage only
             ctx, ctx_ev = self.lexicon(context)
             raw += p.context_weight * ctx
             for i, terms in enumerate(ctx_ev):

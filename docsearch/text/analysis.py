@@ -11,7 +11,15 @@ import re
 from functools import lru_cache
 
 from docsearch.ingest.normalize import fold, match_form
-from docsearch.text.vocabulary import ABBREVIATIONS
+from docsearch.text.vocabulary import (
+    ABBREVIATIONS,
+    LEVELLED_BODIES,
+    LEVELS,
+    MINISTRY_FIELDS,
+    NAMED_BODIES,
+    PARTY_BOARD_FIELDS,
+    PARTY_COMMITTEES,
+)
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*", re.UNICODE)
 
@@ -39,6 +47,48 @@ def abbreviate(text: str) -> str:
     robustness check of tagging and linking (evaluate/), as queries without diacritics are of search."""
     rx, short = _written_out()
     return rx.sub(lambda m: short[match_form(m.group(0))], text)
+
+
+@lru_cache(maxsize=1)
+def body_names() -> re.Pattern:
+    """The names of state and Party bodies (text/vocabulary.py) in match_form text whose abbreviations were written
+    out (expand_abbreviations): "bộ khoa học và công nghệ", "sở kh&cn khoa học và công nghệ", "ban tuyên giáo trung
+    ương". "bộ" and "sở" are not a body inside a longer word: "cán bộ y tế" are health workers, "cơ sở giáo dục và
+    đào tạo" is a school, "tiến bộ khoa học và công nghệ" is progress."""
+    abbrs: dict[str, list[str]] = {}
+    for abbr, full in ABBREVIATIONS.items():
+        abbrs.setdefault(match_form(full), []).append(re.escape(abbr))
+
+    def field(name: str) -> str:
+        f = match_form(name)
+        short = abbrs.get(f)
+        return (f"(?:(?:{'|'.join(short)}) )?" if short else "") + re.escape(f)
+
+    def alternatives(names) -> str:
+        return "|".join(sorted((field(x) for x in names), key=len, reverse=True))
+
+    not_within = "".join(f"(?<!{w} )" for w in ("cán", "toàn", "nội", "từng", "đồng", "sơ", "tiến", "cơ", "trụ"))
+    ministries = not_within + r"(?<![\w&])(?:bộ|sở) (?:" + alternatives(MINISTRY_FIELDS) + ")"
+    named = r"(?<![\w&])(?:" + "|".join(re.escape(match_form(b)) for b in NAMED_BODIES) + ")"
+    boards = (r"(?<![\w&])ban (?:" + alternatives(PARTY_BOARD_FIELDS) + ") (?:"
+              + "|".join(re.escape(match_form(c)) for c in PARTY_COMMITTEES) + ")")
+    levelled = (r"(?<![\w&])(?:" + alternatives(LEVELLED_BODIES) + ") (?:"
+                + "|".join(re.escape(match_form(x)) for x in sorted(LEVELS, key=len, reverse=True)) + ")")
+    return re.compile(rf"(?:{ministries}|{named}|{boards}|{levelled})(?![\w&])")
+
+
+def without_body_names(low: str) -> str:
+    """match_form text with the names of bodies (body_names) blanked, to the same length; a name's head word that
+    only says what kind of body it is ("bộ", "sở", "ban") stays, so "trách nhiệm của Bộ Xây dựng" is still the
+    responsibility of a ministry."""
+    def blank(m: re.Match) -> str:
+        head, _, rest = m.group(0).partition(" ")
+        return f"{head} {' ' * len(rest)}" if head in _BODY_HEADS else " " * len(m.group(0))
+
+    return body_names().sub(blank, low)
+
+
+_BODY_HEADS = frozenset({"bộ", "sở", "ban"})
 
 
 def syllables(text: str) -> list[str]:

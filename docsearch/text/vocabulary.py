@@ -100,6 +100,36 @@ ABBREVIATIONS: dict[str, str] = {
     "hđh": "hiện đại hóa",
 }
 
+# Names of state and Party bodies whose words name a field ("Bộ Khoa học và Công nghệ", "Sở Tài chính", "Ban Tuyên
+# giáo Trung ương"). A body named in a task says who carries it out, not what it is about, so the topic tagger does
+# not count the field words inside such a name as evidence (tagging/tagger.py; measured in bench/RESULTS.md). From
+# the structure of the Government and the Party (ministries before and after the 2025 mergers), not from any
+# evaluation set.
+# the field of a ministry ("Bộ …") and of its provincial department ("Sở …")
+MINISTRY_FIELDS = (
+    "khoa học và công nghệ", "thông tin và truyền thông", "tài nguyên và môi trường",
+    "nông nghiệp và phát triển nông thôn", "nông nghiệp và môi trường", "kế hoạch và đầu tư", "tài chính", "xây dựng",
+    "giao thông vận tải", "công thương", "giáo dục và đào tạo", "lao động - thương binh và xã hội",
+    "lao động, thương binh và xã hội", "nội vụ", "tư pháp", "ngoại giao", "ngoại vụ", "quốc phòng", "công an", "y tế",
+    "văn hóa, thể thao và du lịch", "văn hóa - thể thao và du lịch", "văn hóa và thể thao", "du lịch",
+    "dân tộc và tôn giáo",
+)
+# other bodies, by their whole name
+NAMED_BODIES = (
+    "ngân hàng nhà nước", "thanh tra chính phủ", "kiểm toán nhà nước", "ủy ban dân tộc", "ngân hàng chính sách xã hội",
+    "ngân hàng phát triển việt nam", "bảo hiểm xã hội việt nam", "đài truyền hình việt nam", "đài tiếng nói việt nam",
+    "thông tấn xã việt nam", "viện hàn lâm khoa học và công nghệ việt nam", "viện hàn lâm khoa học xã hội việt nam",
+    "ủy ban quản lý vốn nhà nước tại doanh nghiệp", "ủy ban kiểm tra", "ủy ban mặt trận tổ quốc",
+)
+# bodies with an office at each level, named with the level ("Bảo hiểm xã hội tỉnh", "Công an huyện")
+LEVELLED_BODIES = ("bảo hiểm xã hội", "kho bạc nhà nước", "công an", "bộ chỉ huy quân sự", "cục thuế", "cục hải quan",
+                   "thanh tra")
+LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "cấp tỉnh", "cấp huyện", "cấp xã", "các cấp")
+# the Party's boards ("Ban … Trung ương", "Ban … Tỉnh ủy") by their field, and the committee level that follows
+PARTY_BOARD_FIELDS = ("tuyên giáo", "tuyên giáo và dân vận", "tổ chức", "kinh tế", "nội chính", "đối ngoại", "dân vận",
+                      "chính sách, chiến lược")
+PARTY_COMMITTEES = ("trung ương", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "đảng ủy")
+
 ROMAN = r"(?:XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
