@@ -17,10 +17,12 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     clauses: int = 0
+    retagged: int = 0  # documents tagged again first because the tagger changed (Index.retag_if_stale)
 
     def summary(self) -> str:
         return (f"{len(self.added)} văn bản mới hoặc cập nhật, {len(self.unchanged)} không đổi, {len(self.failed)} lỗi; "
-                f"{self.clauses} điều khoản được lập chỉ mục")
+                f"{self.clauses} điều khoản được lập chỉ mục"
+                + (f"; {self.retagged} văn bản đã có được gắn lại chủ đề theo bộ gắn chủ đề mới" if self.retagged else ""))
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -66,6 +68,8 @@ def ingest_files(index, files: list[Path], tagger=None, progress: Callable[[Path
     report = IngestReport()
     if index.store.generation() > 0:
         index.ensure_loaded()  # so that commits update the vectors in place instead of rebuilding them
+    if tagger is not None:
+        report.retagged = index.retag_if_stale(tagger)
     done = 0
     for f in files:
         if progress:

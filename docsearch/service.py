@@ -104,8 +104,10 @@ def ingest_paths(index: Index, paths: Iterable[str | Path], tags: bool = True,
 def ingest_document(index: Index, doc: Document, actor: str | None = None) -> IngestOut:
     """Index a parsed document (an upload: read by `parse` before the write lock is taken) and publish it.
     `index` writable."""
-    added = index_document(index, doc, tagger=tagger_for(index), actor=actor)
-    if added:
+    tagger = tagger_for(index)
+    retagged = index.retag_if_stale(tagger)
+    added = index_document(index, doc, tagger=tagger, actor=actor)
+    if added or retagged:
         index.commit()
     return IngestOut(id=doc.id, added=added, clauses=len(doc.clauses), warnings=doc.warnings)
 

@@ -268,7 +268,8 @@ class Index:
             self._pending_writes += 1
 
     def retag(self, tagger) -> int:
-        """Tag every stored document again (after the taxonomy was edited); no re-embedding."""
+        """Tag every stored document again (after the taxonomy was edited); no re-embedding. The index then keeps
+        the tagger's fingerprint."""
         n = 0
         for d in self.store.documents():
             doc = self.store.document(d["id"])
@@ -277,7 +278,16 @@ class Index:
             tagger.tag_document(doc, vectors=self.store.clause_vectors(doc.id))
             self.store.replace_tags(doc.id, {c.address: c.tags for c in doc.clauses}, doc.tags)
             n += 1
+        self.store.set_meta("tagger", tagger.fingerprint)
         return n
+
+    def retag_if_stale(self, tagger) -> int:
+        """Before documents are added with `tagger`: when the stored tags were made by another tagger (older code,
+        an edited taxonomy, other parameters), tag every document again, so that one index never mixes two
+        taggers' tags; the number of documents tagged again (0 when the tags are current)."""
+        if self.store.get_meta("tagger") == tagger.fingerprint:
+            return 0
+        return self.retag(tagger)
 
     def _reembed(self) -> None:
         """Embed every stored document again with this index's embedder (clauses and segments); tags, links and

@@ -4,8 +4,10 @@ description; each tag has a score in [0, 1] and its evidence."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 
 import numpy as np
@@ -14,7 +16,12 @@ from docsearch.ingest.normalize import match_form
 from docsearch.model import Document, Tag
 from docsearch.structure.passages import clause_context, tagged_text
 from docsearch.tagging.taxonomy import Taxonomy, load_taxonomy
-from docsearch.text.analysis import expand_abbreviations, without_body_names
+from docsearch.text.analysis import body_names, expand_abbreviations, without_body_names
+from docsearch.text.vocabulary import ABBREVIATIONS
+
+# Raise when the tagger reads text differently (its data — taxonomy, parameters, body names, abbreviations — is in
+# the fingerprint already): an index whose tags another version made is tagged again at its next ingest.
+TAGGER_VERSION = 2
 
 
 @dataclass
@@ -98,6 +105,16 @@ class Tagger:
             scores[ti] += w * (1 + 0.25 * (min(c, 5) - 1))
             evidence[ti].append(term)
         return scores, evidence
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """What the tags depend on: this code's version, the taxonomy, the parameters, the names of bodies and the
+        abbreviations, the embedder. An index keeps the fingerprint of the tagger that made its tags
+        (Index.retag_if_stale)."""
+        what = {"version": TAGGER_VERSION, "params": asdict(self.params),
+                "topics": [asdict(t) for t in self.taxonomy.topics], "bodies": body_names().pattern,
+                "abbreviations": ABBREVIATIONS, "embedder": getattr(self.embedder, "name", None)}
+        return hashlib.sha256(json.dumps(what, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
 
     # -- embeddings ------------------------------------------------------------------------------------------
     @cached_property

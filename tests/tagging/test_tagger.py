@@ -9,6 +9,16 @@ from docsearch.index.embedders import get_embedder
 from docsearch.tagging import Tagger, load_taxonomy
 from tests.conftest import ROOT, need_shared
 
+# a topic staff might add to the taxonomy (the retag tests)
+WORKERS_HOUSING = """
+  - id: nha-o-cong-nhan
+    name: Nhà ở cho công nhân khu công nghiệp
+    description: Hỗ trợ tiền thuê nhà, nhà lưu trú cho công nhân làm việc tại khu công nghiệp.
+    terms:
+      - công nhân: 4
+      - tiền thuê nhà: 4
+"""
+
 
 @pytest.fixture(scope="module")
 def tagger(tmp_path_factory):
@@ -118,20 +128,44 @@ def test_retag_picks_up_an_edited_taxonomy(tmp_path):
     ix.add(parse_file(str(SAMPLES / "mau-qd-07-ubnd-2025.txt")), tagger=tagger)
     ix.commit()
     assert "nha-o-cong-nhan" not in ix.store.topic_counts()
-    tax_path.write_text(tax_path.read_text(encoding="utf-8") + """
-  - id: nha-o-cong-nhan
-    name: Nhà ở cho công nhân khu công nghiệp
-    description: Hỗ trợ tiền thuê nhà, nhà lưu trú cho công nhân làm việc tại khu công nghiệp.
-    terms:
-      - công nhân: 4
-      - tiền thuê nhà: 4
-""", encoding="utf-8")
+    tax_path.write_text(tax_path.read_text(encoding="utf-8") + WORKERS_HOUSING, encoding="utf-8")
     n = ix.retag(Tagger(load_taxonomy(tax_path), embedder=ix.embedder, cache=ix.cache))
     assert n == 1
     assert ix.store.topic_counts()["nha-o-cong-nhan"][0] >= 2
     ix.commit()
     hits = ix.search("hỗ trợ", k=5, topic="nha-o-cong-nhan")
     assert hits and all(any(t["topic"] == "nha-o-cong-nhan" for t in h.tags) for h in hits)
+    ix.close()
+
+
+def test_an_index_tagged_by_another_tagger_is_tagged_again_at_its_next_ingest(tmp_path):
+    """An index keeps the fingerprint of the tagger that made its tags; an ingest with another one (new code, an
+    edited taxonomy, other parameters) first tags the stored documents again, so that one index never mixes two
+    taggers' tags (and staff who update docsearch need not know to run `docsearch retag`)."""
+    import shutil
+
+    from docsearch.index import Index
+    from docsearch.pipeline import ingest_files
+    from docsearch.tagging.tagger import TaggerParams
+    from tests.conftest import SAMPLES
+
+    ix = Index(tmp_path / "ix", writable=True)
+    tax_path = tmp_path / "taxonomy.yaml"
+    shutil.copy(load_taxonomy().path, tax_path)
+    first = Tagger(load_taxonomy(tax_path), embedder=ix.embedder, cache=ix.cache)
+    assert first.fingerprint == Tagger(load_taxonomy(tax_path), embedder=ix.embedder, cache=ix.cache).fingerprint
+    assert first.fingerprint != Tagger(load_taxonomy(tax_path), embedder=ix.embedder, cache=ix.cache,
+                                       params=TaggerParams(threshold=0.5)).fingerprint
+    report = ingest_files(ix, [SAMPLES / "mau-qd-07-ubnd-2025.txt"], tagger=first)
+    assert report.retagged == 0 and len(report.added) == 1  # an empty index only records the tagger
+    tax_path.write_text(tax_path.read_text(encoding="utf-8") + WORKERS_HOUSING, encoding="utf-8")
+    edited = Tagger(load_taxonomy(tax_path), embedder=ix.embedder, cache=ix.cache)
+    assert edited.fingerprint != first.fingerprint
+    report = ingest_files(ix, [SAMPLES / "mau-ctr-12-ubnd-2025.txt"], tagger=edited)
+    assert report.retagged == 1 and len(report.added) == 1 and "gắn lại chủ đề" in report.summary()
+    assert ix.store.topic_counts()["nha-o-cong-nhan"][0] >= 2  # the first document's clauses, tagged again
+    report = ingest_files(ix, [SAMPLES / "mau-ctr-12-ubnd-2025.txt"], tagger=edited)
+    assert report.retagged == 0 and len(report.unchanged) == 1 and "gắn lại" not in report.summary()
     ix.close()
 
 
