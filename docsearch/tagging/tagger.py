@@ -76,9 +76,9 @@ class Tagger:
     def lexicon(self, text: str) -> tuple[np.ndarray, list[list[str]]]:
         """Per topic: raw lexicon score and the terms matched. Abbreviations count as the words they stand for
         ("CĐS", "CCHC"; text/vocabulary.py), as they do in search. The name of a body ("Bộ Khoa học và Công nghệ",
-        "Sở TN&MT", "Ban Tuyên giáo Trung ương"; text/analysis.py::without_body_names) says who carries a task out, not what
-        the task is about, so its words count only when nothing else in the text names a field ("Triển khai đề án |
-        Sở Y tế")."""
+        "Sở TN&MT", "Ban Tuyên giáo Trung ương"; text/analysis.py::without_body_names) says who carries a task
+        out, not what the task is about, so its words count only when nothing else in the text names a field
+        ("Triển khai đề án | Sở Y tế")."""
         low = match_form(expand_abbreviations(text))
         without_bodies = without_body_names(low)
         scores, evidence = self._match(without_bodies)

@@ -77,6 +77,9 @@ def body_names() -> re.Pattern:
     return re.compile(rf"(?:{ministries}|{named}|{boards}|{levelled})(?![\w&])")
 
 
+_BODY_HEADS = frozenset({"bộ", "sở", "ban"})  # words that only say what kind of body a name is
+
+
 def without_body_names(low: str) -> str:
     """match_form text with the names of bodies (body_names) blanked, to the same length; a name's head word that
     only says what kind of body it is ("bộ", "sở", "ban") stays, so "trách nhiệm của Bộ Xây dựng" is still the
@@ -86,9 +89,6 @@ def without_body_names(low: str) -> str:
         return f"{head} {' ' * len(rest)}" if head in _BODY_HEADS else " " * len(m.group(0))
 
     return body_names().sub(blank, low)
-
-
-_BODY_HEADS = frozenset({"bộ", "sở", "ban"})
 
 
 def syllables(text: str) -> list[str]:

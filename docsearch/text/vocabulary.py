@@ -101,8 +101,8 @@ ABBREVIATIONS: dict[str, str] = {
 }
 
 # Names of state and Party bodies whose words name a field ("Bộ Khoa học và Công nghệ", "Sở Tài chính", "Ban Tuyên
-# giáo Trung ương"). A body named in a task says who carries it out, not what it is about, so the topic tagger does
-# not count the field words inside such a name as evidence (tagging/tagger.py; measured in bench/RESULTS.md). From
+# giáo Trung ương"). A body named in a task says who carries it out, not what it is about, so the topic tagger counts
+# the field words inside such a name only when nothing else names a field (tagging/tagger.py; bench/RESULTS.md). From
 # the structure of the Government and the Party (ministries before and after the 2025 mergers), not from any
 # evaluation set.
 # the field of a ministry ("Bộ …") and of its provincial department ("Sở …")
