@@ -30,7 +30,7 @@ from docsearch.evaluate.tagging import label_inputs, per_topic, score  # noqa: E
 from docsearch.index.cache import EmbeddingCache  # noqa: E402
 from docsearch.index.embedders import get_embedder  # noqa: E402
 from docsearch.tagging import Tagger, TaggerParams, load_taxonomy  # noqa: E402
-from docsearch.tagging.tagger import combine  # noqa: E402
+from docsearch.tagging.tagger import combine, select  # noqa: E402
 from docsearch.text.analysis import abbreviate  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -130,8 +130,8 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         "labels_changed": sum(a != b for a, b in zip(short, inputs))}
     cv.update(_baselines_without_text(files, gold, folds, objective, score))
     # the same 5-fold CV over other shuffles of the labels: how much of a difference is the folds' luck
-    cv["repeated"] = _repeated(np.array(own), np.array(ctx), np.array(cos), gold, [t.id for t in base.taxonomy.topics],
-                               grid, objective, score, first=oof)
+    cv.update(_repeated(np.array(own), np.array(ctx), np.array(cos), gold, [t.id for t in base.taxonomy.topics],
+                        grid, objective, score, first=oof, files=files, per_topic=alternatives))
     if alternatives:
         # per-topic thresholds: on each fold's training labels, the fold's shared choice plus an offset per topic
         # (coordinate ascent over a few values); the document's title as context: its weight chosen with the rest
@@ -164,13 +164,14 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         cv.update(_ranking_alternatives(base, vecs, own, ctx, gold, folds, grid, objective, score))
     if report:
         print("5-fold CV     ", {k: v for k, v in cv.items() if k not in (
-            "per_topic", "by_document", "abbreviated", "repeated", "prior", "document_prior", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
+            "per_topic", "by_document", "abbreviated", "repeated", "repeated_per_topic_thresholds", "prior", "document_prior", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
         print("by document   ", cv["by_document"])
         print("abbreviated   ", cv["abbreviated"])
         print("repeated      ", cv["repeated"])
         print("no text: the training folds' most frequent topics", cv["prior"], "; of the clause's own document",
               cv["document_prior"])
-        for k in ("per_topic_thresholds", "title_context", "known_count", "term_prototypes"):
+        for k in ("per_topic_thresholds", "repeated_per_topic_thresholds", "title_context", "known_count",
+                  "term_prototypes"):
             if k in cv:
                 print(f"  with {k}:", cv[k])
         for t, r in sorted(cv["per_topic"].items(), key=lambda kv: kv[1]["f1"]):
@@ -187,49 +188,61 @@ REPEATS = 8  # shuffles of the labels into 5 folds (the first is the one every o
 
 
 def _repeated(own: np.ndarray, ctx: np.ndarray, cos: np.ndarray, gold: list[list[str]], ids: list[str], grid,
-              objective, score, first: list[list[str]]) -> dict:
+              objective, score, first: list[list[str]], files: list[str], per_topic: bool = False) -> dict:
     """5-fold CV of the parameter choice over REPEATS shuffles of the labels (seeds 0, 1, …; seed 0 gives the folds
-    of the other figures): mean, lowest and highest of each figure. The tagger's scoring and selection on every
-    label at once (tagger.combine and Tagger.select, row by row, in numpy); the first shuffle must give the
-    out-of-fold topics the tagger itself gave, or this raises."""
+    of the other figures): mean, lowest and highest of each figure, scoring every label at once (tagger.combine and
+    tagger.select); the first shuffle must give the out-of-fold topics of the per-label path above, or this raises.
+    per_topic: the same for per-topic threshold offsets (chosen as in --alternatives), with how many shuffles they
+    lead, and with each labelled document held out."""
     n = len(gold)
 
-    def predict(p: TaggerParams, idx: list[int]) -> list[list[str]]:
-        raw = own[idx] + p.context_weight * ctx[idx]
-        c = cos[idx]
-        sd = c.std(axis=1, keepdims=True)
-        z = (c - c.mean(axis=1, keepdims=True)) / np.where(sd > 0, sd, 1.0)
-        emb = 1.0 / (1.0 + np.exp(-p.emb_slope * (z - p.emb_shift)))
-        sc = p.alpha * (1.0 - np.exp(-raw / p.lex_scale)) + (1 - p.alpha) * emb
-        out = []
-        for row in sc:
-            order = np.argsort(-row)
-            top = row[order[0]]
-            if top < p.floor:
-                out.append([])
-                continue
-            keep = [order[0]] + [j for j in order[1:p.max_tags] if row[j] >= p.threshold and row[j] >= p.ratio * top]
-            out.append([ids[j] for j in keep])
-        return out
+    def predict(p: TaggerParams, idx: list[int], bias: np.ndarray | None = None) -> list[list[str]]:
+        sc = combine(p, own[idx] + p.context_weight * ctx[idx], cos[idx])
+        return [[ids[j] for j in select(p, row if bias is None else row + bias)] for row in sc]
 
-    runs = []
+    def out_of_fold(folds: list[list[int]], offsets: bool) -> list[list[str]]:
+        preds: dict[int, list[str]] = {}
+        for k in range(len(folds)):
+            train = _training(folds, k)
+            g_train = [gold[i] for i in train]
+            choice = max(grid, key=lambda p: objective(score(predict(p, train), g_train)))
+            bias = np.zeros(len(ids))
+            if offsets:  # coordinate ascent over a few values per topic, as --alternatives does
+                best = objective(score(predict(choice, train), g_train))
+                for _ in range(2):
+                    for j in range(len(ids)):
+                        for v in (-0.1, -0.05, 0.05, 0.1):
+                            b = bias.copy()
+                            b[j] = v
+                            o = objective(score(predict(choice, train, b), g_train))
+                            if o > best + 1e-9:
+                                best, bias = o, b
+            for i, pr in zip(folds[k], predict(choice, folds[k], bias)):
+                preds[i] = pr
+        return [preds[i] for i in range(n)]
+
+    shuffles = []
     for seed in range(REPEATS):
         order = list(range(n))
         random.seed(seed)
         random.shuffle(order)
-        folds = [order[i::5] for i in range(5)]
-        preds: dict[int, list[str]] = {}
-        for k in range(5):
-            train = _training(folds, k)
-            choice = max(grid, key=lambda p: objective(score(predict(p, train), [gold[i] for i in train])))
-            for i, pr in zip(folds[k], predict(choice, folds[k])):
-                preds[i] = pr
-        oof = [preds[i] for i in range(n)]
-        if seed == 0 and [sorted(x) for x in oof] != [sorted(x) for x in first]:
-            raise AssertionError("the vectorised tagger does not tag as the tagger does")
-        runs.append(score(oof, gold))
-    return {m: {"mean": round(float(np.mean([r[m] for r in runs])), 4), "min": min(r[m] for r in runs),
-                "max": max(r[m] for r in runs)} for m in ("micro_f1", "macro_f1", "p_at_1")} | {"repeats": REPEATS}
+        shuffles.append([order[i::5] for i in range(5)])
+    runs = [score(out_of_fold(folds, False), gold) for folds in shuffles]
+    if [sorted(x) for x in out_of_fold(shuffles[0], False)] != [sorted(x) for x in first]:
+        raise AssertionError("the vectorised tagger does not tag as the tagger does")
+
+    def summary(rs: list[dict]) -> dict:
+        return {m: {"mean": round(float(np.mean([r[m] for r in rs])), 4), "min": min(r[m] for r in rs),
+                    "max": max(r[m] for r in rs)} for m in ("micro_f1", "macro_f1", "p_at_1")} | {"repeats": len(rs)}
+
+    out = {"repeated": summary(runs)}
+    if per_topic:
+        with_offsets = [score(out_of_fold(folds, True), gold) for folds in shuffles]
+        by_doc = [[i for i in range(n) if files[i] == f] for f in sorted(set(files))]
+        out["repeated_per_topic_thresholds"] = summary(with_offsets) | {
+            "ahead": sum(objective(a) > objective(b) for a, b in zip(with_offsets, runs)),
+            "by_document": score(out_of_fold(by_doc, True), gold)}
+    return out
 
 
 def _baselines_without_text(files: list[str], gold: list[list[str]], folds, objective, score) -> dict:

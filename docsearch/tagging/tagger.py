@@ -42,14 +42,25 @@ class TaggerParams:
 
 def combine(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None) -> np.ndarray:
     """Each topic's score in [0, 1] from its raw lexicon evidence and (when there is one) the clause's cosine to
-    each topic's prototype, z-normalised over the topics. The tagger and its tuning (bench/tune_tagging.py) both
-    score with this."""
+    each topic's prototype, z-normalised over the topics: for one clause (a row) or many (rows, as the tuning in
+    bench/tune_tagging.py scores them). The tagger and its tuning both score with this."""
     lex = 1.0 - np.exp(-raw / p.lex_scale)
     if cos is None:
         return lex
-    z = (cos - cos.mean()) / (cos.std() or 1.0)
+    sd = cos.std(axis=-1, keepdims=True)
+    z = (cos - cos.mean(axis=-1, keepdims=True)) / np.where(sd > 0, sd, 1.0)
     emb = 1.0 / (1.0 + np.exp(-p.emb_slope * (z - p.emb_shift)))
     return p.alpha * lex + (1 - p.alpha) * emb
+
+
+def select(p: TaggerParams, score: np.ndarray) -> list[int]:
+    """The topics one clause keeps from its scores: the best if it reaches `floor`, then up to `max_tags` - 1 more
+    that reach `threshold` and `ratio` of the best."""
+    order = [int(i) for i in np.argsort(-score)]
+    if not order or score[order[0]] < p.floor:
+        return []
+    top = score[order[0]]
+    return [order[0]] + [i for i in order[1:p.max_tags] if score[i] >= p.threshold and score[i] >= p.ratio * top]
 
 
 class Tagger:
@@ -142,16 +153,7 @@ class Tagger:
         return combine(p, raw, cos), ev, cos
 
     def select(self, score: np.ndarray) -> list[int]:
-        p = self.params
-        order = [int(i) for i in np.argsort(-score)]
-        if not order or score[order[0]] < p.floor:
-            return []
-        top = score[order[0]]
-        keep = [order[0]]
-        for i in order[1:p.max_tags]:
-            if score[i] >= p.threshold and score[i] >= p.ratio * top:
-                keep.append(i)
-        return keep
+        return select(self.params, score)
 
     def tag_text(self, text: str, context: str = "", vector: np.ndarray | None = None) -> list[Tag]:
         """Tags of one text. Without a vector the text is embedded here with its abbreviations written out, as a
