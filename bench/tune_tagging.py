@@ -1,5 +1,11 @@
 """Tune the tagger's few parameters on the dev labels, with 5-fold cross-validation of the choice.
 
+The grid covers the weight of the lexicon against the embedding, the breadcrumb's weight, the lexicon's and the
+embedding's scales, the thresholds for further topics and the share of the document's background taken off before
+they are chosen (TaggerParams.background). Labels are decided many at once (tagger.combine, further_scores, keep)
+and the first folds' choices are checked against the product's own Tagger.tag_text, label by label. The 5-fold CV
+is repeated over 8 shuffles of the labels into folds (mean, lowest, highest).
+
 The same choice is also made with each labelled document held out in turn (leave-one-document-out), which says
 how the tagger does on a document whose labels it never saw; and the held-out labels are also tagged as a provincial
 programme would write them, with abbreviations ("Sở KH&CN", "CĐS"; text/analysis.py::abbreviate).
@@ -26,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from docsearch.evaluate.retrieval import _read_jsonl  # noqa: E402
-from docsearch.evaluate.tagging import label_inputs, per_topic, score  # noqa: E402
+from docsearch.evaluate.tagging import label_backgrounds, label_documents, label_inputs, per_topic, score  # noqa: E402
 from docsearch.index.cache import EmbeddingCache  # noqa: E402
 from docsearch.index.embedders import get_embedder  # noqa: E402
 from docsearch.tagging import Tagger, TaggerParams, load_taxonomy  # noqa: E402
-from docsearch.tagging.tagger import combine, select  # noqa: E402
+from docsearch.tagging.tagger import combine, further_scores, keep  # noqa: E402
 from docsearch.text.analysis import abbreviate  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -52,119 +58,88 @@ def main() -> None:
 
 def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     labels = _read_jsonl(labels_path)
-    inputs = label_inputs(labels, Path(docs))
+    documents = label_documents(labels, Path(docs))
+    inputs = label_inputs(labels, None, documents)
     if report:
         print(f"{sum(bool(c) for _, c, _ in inputs)} of {len(inputs)} labels found their clause's context")
     emb = get_embedder()
     cache = EmbeddingCache(Path(tempfile.gettempdir()) / "docsearch-eval" / "tagging-cache.sqlite")
-    vecs = cache.embed(emb, [p for _, _, p in inputs], "passage")
+    vecs = np.asarray(cache.embed(emb, [p for _, _, p in inputs], "passage"))
     gold = [lab["topics"] for lab in labels]
     base = Tagger(load_taxonomy(), embedder=emb, cache=cache)
-    protos = base.prototypes
-    own = [base.lexicon(t)[0] for t, _, _ in inputs]
-    ctx = [base.lexicon(c)[0] if c else np.zeros(len(protos)) for _, c, _ in inputs]
-    cos = [protos @ v for v in vecs]
-
-    title = _titles(labels, Path(docs), base)
-    n_topics = len(protos)
+    protos = np.asarray(base.prototypes)
+    ids = [t.id for t in base.taxonomy.topics]
+    n_topics = len(ids)
+    unknown = sorted({t for g in gold for t in g} - set(ids))
+    if unknown:
+        raise SystemExit(f"labels name topics the taxonomy lacks: {unknown}")
+    zeros = np.zeros(n_topics)
+    own = np.array([base.lexicon(t)[0] for t, _, _ in inputs])
+    ctx = np.array([base.lexicon(c)[0] if c else zeros for _, c, _ in inputs])
+    cos = vecs @ protos.T
+    # each label's document background (the mean lexicon evidence of its document's clauses, Tagger.background;
+    # the same for a label written with abbreviations), off which further topics are chosen
+    bg = np.array([b if b is not None else zeros for b in label_backgrounds(base, documents)])
+    title = np.array(_titles(labels, Path(docs), base))
 
     # the same labels as a provincial programme would write them, abbreviations for the phrases that have one
     # (text/analysis.py::abbreviate): texts, breadcrumbs and the embedded passages
     short = [(abbreviate(t), abbreviate(c), abbreviate(p)) for t, c, p in inputs]
-    short_vecs = cache.embed(emb, [p for _, _, p in short], "passage")
-    abbreviated = ([base.lexicon(t)[0] for t, _, _ in short],
-                   [base.lexicon(c)[0] if c else np.zeros(len(protos)) for _, c, _ in short],
-                   [protos @ v for v in short_vecs])
+    short_vecs = np.asarray(cache.embed(emb, [p for _, _, p in short], "passage"))
+    written = (own, ctx, cos)
+    abbreviated = (np.array([base.lexicon(t)[0] for t, _, _ in short]),
+                   np.array([base.lexicon(c)[0] if c else zeros for _, c, _ in short]), short_vecs @ protos.T)
+    tagging = _Tagging(ids, gold, bg, title)
 
-    def predict(p: TaggerParams, idx: list[int], title_weight: float = 0.0,
-                bias: np.ndarray | None = None, read=(own, ctx, cos)) -> list[list[str]]:
-        """The topics of the labels idx, with the clauses read as `read` gives them (lexicon scores of text and
-        breadcrumb, cosines)."""
-        own_, ctx_, cos_ = read
-        t = Tagger(base.taxonomy, params=p)
-        out = []
-        for i in idx:
-            s = combine(p, own_[i] + p.context_weight * ctx_[i] + title_weight * title[i], cos_[i])
-            out.append([base.taxonomy.topics[j].id for j in t.select(s if bias is None else s + bias)])
-        return out
+    grid = [TaggerParams(alpha=a, context_weight=cw, lex_scale=ls, emb_shift=es, threshold=th, ratio=r, background=b)
+            for a, cw, ls, es, th, r, b in itertools.product(
+                [0.5, 0.6, 0.7, 0.8, 1.0], [0.0, 0.1], [3.0, 4.0, 6.0], [0.5, 1.0, 1.5], [0.3, 0.35, 0.4, 0.45],
+                [0.5, 0.6, 0.7], [0.0, 0.25, 0.5, 1.0])]
 
-    grid = [TaggerParams(alpha=a, context_weight=cw, lex_scale=ls, emb_shift=es, threshold=th, ratio=r)
-            for a, cw, ls, es, th, r in itertools.product([0.5, 0.6, 0.7, 0.8, 1.0], [0.0, 0.1, 0.2], [3.0, 4.0, 6.0],
-                                                          [0.5, 1.0, 1.5], [0.3, 0.35, 0.4, 0.45], [0.5, 0.6, 0.7])]
-
-    def objective(res: dict) -> float:
-        return res["micro_f1"] + res["macro_f1"] + res["p_at_1"]
-
-    all_idx = list(range(len(labels)))
+    all_idx = np.arange(len(labels))
     if report:
-        scored = sorted(((objective(score(predict(p, all_idx), gold)), p) for p in grid), key=lambda x: -x[0])
-        best = scored[0][1]
-        print("defaults      ", score(predict(TaggerParams(), all_idx), gold))
-        print("best in-sample", score(predict(best, all_idx), gold), best)
+        best = max(grid, key=lambda p: tagging.objective(p, all_idx, written))
+        print("defaults      ", score(tagging.lists(TaggerParams(), all_idx, written), gold))
+        print("best in-sample", score(tagging.lists(best, all_idx, written), gold), best)
         for name, p in (("lexicon only ", TaggerParams(**{**best.__dict__, "alpha": 1.0})),
                         ("embedding only", TaggerParams(**{**best.__dict__, "alpha": 0.0}))):
-            print(name, score(predict(p, all_idx), gold))
+            print(name, score(tagging.lists(p, all_idx, written), gold))
     # 5-fold CV: choose parameters on 4 folds, score on the 5th
-    random.seed(0)
-    order = all_idx[:]
-    random.shuffle(order)
-    folds = [order[i::5] for i in range(5)]
-
-    def out_of_fold(folds: list[list[int]], read=(own, ctx, cos)) -> list[list[str]]:
-        """Each fold tagged (read as `read` gives it) with the parameters best on the other folds' labels."""
-        preds: dict[int, list[str]] = {}
-        for k in range(len(folds)):
-            train = _training(folds, k)
-            choice = max(grid, key=lambda p: objective(score(predict(p, train), [gold[i] for i in train])))
-            for i, pr in zip(folds[k], predict(choice, folds[k], read=read)):
-                preds[i] = pr
-        return [preds[i] for i in all_idx]
-
-    oof = out_of_fold(folds)
+    folds = _shuffled_folds(len(labels), 0)
+    oof, choices = tagging.out_of_fold(grid, folds, written)
+    # the tuning must tag as the product does: each held-out label through Tagger.tag_text with its fold's choice
+    _check_against_tagger(base, choices, folds, inputs, vecs, label_backgrounds(base, documents), oof)
     cv = score(oof, gold)
     cv["per_topic"] = per_topic(oof, gold)
     # the same choice with each labelled document held out in turn: labels of a document the parameters never saw
     files = [lab.get("file") or "" for lab in labels]
-    cv["by_document"] = score(out_of_fold([[i for i in all_idx if files[i] == f] for f in sorted(set(files))]), gold)
-    cv["abbreviated"] = score(out_of_fold(folds, read=abbreviated), gold) | {
+    by_doc = [[i for i in all_idx if files[i] == f] for f in sorted(set(files))]
+    cv["by_document"] = score(tagging.out_of_fold(grid, by_doc, written)[0], gold)
+    cv["abbreviated"] = score(tagging.out_of_fold(grid, folds, written, apply=abbreviated)[0], gold) | {
         "labels_changed": sum(a != b for a, b in zip(short, inputs))}
-    cv.update(_baselines_without_text(files, gold, folds, objective, score))
+    cv.update(_baselines_without_text(files, gold, folds, lambda r: r["micro_f1"] + r["macro_f1"] + r["p_at_1"], score))
     # the same 5-fold CV over other shuffles of the labels: how much of a difference is the folds' luck
-    cv.update(_repeated(np.array(own), np.array(ctx), np.array(cos), gold, [t.id for t in base.taxonomy.topics],
-                        grid, objective, score, first=oof, files=files, per_topic=alternatives))
+    shuffles = [_shuffled_folds(len(labels), seed) for seed in range(REPEATS)]
+    runs = [score(tagging.out_of_fold(grid, f, written)[0], gold) for f in shuffles]
+    cv["repeated"] = _summary(runs)
     if alternatives:
         # per-topic thresholds: on each fold's training labels, the fold's shared choice plus an offset per topic
-        # (coordinate ascent over a few values); the document's title as context: its weight chosen with the rest
-        by_topic: dict[int, list[str]] = {}
-        by_title: dict[int, list[str]] = {}
-        title_choices = []
-        for k in range(5):
-            train = _training(folds, k)
-            g_train = [gold[i] for i in train]
-            choice = max(grid, key=lambda p: objective(score(predict(p, train), g_train)))
-            bias = np.zeros(n_topics)
-            best = objective(score(predict(choice, train), g_train))
-            for _ in range(2):
-                for j in range(n_topics):
-                    for v in (-0.1, -0.05, 0.05, 0.1):
-                        b = bias.copy()
-                        b[j] = v
-                        o = objective(score(predict(choice, train, bias=b), g_train))
-                        if o > best + 1e-9:
-                            best, bias = o, b
-            for i, pr in zip(folds[k], predict(choice, folds[k], bias=bias)):
-                by_topic[i] = pr
-            p_t, w_t = max(((p, w) for p in grid for w in (0.0, 0.1, 0.2)),
-                           key=lambda pw: objective(score(predict(pw[0], train, pw[1]), g_train)))
-            title_choices.append(w_t)
-            for i, pr in zip(folds[k], predict(p_t, folds[k], w_t)):
-                by_title[i] = pr
-        cv["per_topic_thresholds"] = score([by_topic[i] for i in all_idx], gold)
-        cv["title_context"] = score([by_title[i] for i in all_idx], gold) | {"weights_chosen": title_choices}
-        cv.update(_ranking_alternatives(base, vecs, own, ctx, gold, folds, grid, objective, score))
+        # (coordinate ascent over a few values), over the same shuffles and with each document held out
+        with_offsets = [score(tagging.out_of_fold(grid, f, written, offsets=True)[0], gold) for f in shuffles]
+        cv["per_topic_thresholds"] = with_offsets[0]
+        cv["repeated_per_topic_thresholds"] = _summary(with_offsets) | {
+            "ahead": sum(_total(a) > _total(b) for a, b in zip(with_offsets, runs)),
+            "by_document": score(tagging.out_of_fold(grid, by_doc, written, offsets=True)[0], gold)}
+        # the document's title as context: its weight chosen with the rest
+        title_grid = [(p, w) for p in grid for w in (0.0, 0.1, 0.2)]
+        titled, title_choices = tagging.out_of_fold(title_grid, folds, written)
+        cv["title_context"] = score(titled, gold) | {"weights_chosen": [w for _, w in title_choices]}
+        cv.update(_ranking_alternatives(base, vecs, tagging, own, ctx, grid, folds, score))
     if report:
         print("5-fold CV     ", {k: v for k, v in cv.items() if k not in (
-            "per_topic", "by_document", "abbreviated", "repeated", "repeated_per_topic_thresholds", "prior", "document_prior", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
+            "per_topic", "by_document", "abbreviated", "repeated", "repeated_per_topic_thresholds", "prior",
+            "document_prior", "per_topic_thresholds", "title_context", "known_count", "term_prototypes")})
+        print("choices       ", choices)
         print("by document   ", cv["by_document"])
         print("abbreviated   ", cv["abbreviated"])
         print("repeated      ", cv["repeated"])
@@ -179,70 +154,109 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     return cv
 
 
+REPEATS = 8  # shuffles of the labels into 5 folds (the first, seed 0, gives the folds of every other figure)
+
+
+def _shuffled_folds(n: int, seed: int) -> list[list[int]]:
+    order = list(range(n))
+    random.seed(seed)
+    random.shuffle(order)
+    return [order[i::5] for i in range(5)]
+
+
 def _training(folds: list[list[int]], k: int) -> list[int]:
     """The items of every fold but the k-th."""
     return [i for j, f in enumerate(folds) if j != k for i in f]
 
 
-REPEATS = 8  # shuffles of the labels into 5 folds (the first is the one every other figure uses)
+def _total(r: dict) -> float:
+    return r["micro_f1"] + r["macro_f1"] + r["p_at_1"]
 
 
-def _repeated(own: np.ndarray, ctx: np.ndarray, cos: np.ndarray, gold: list[list[str]], ids: list[str], grid,
-              objective, score, first: list[list[str]], files: list[str], per_topic: bool = False) -> dict:
-    """5-fold CV of the parameter choice over REPEATS shuffles of the labels (seeds 0, 1, …; seed 0 gives the folds
-    of the other figures): mean, lowest and highest of each figure, scoring every label at once (tagger.combine and
-    tagger.select); the first shuffle must give the out-of-fold topics of the per-label path above, or this raises.
-    per_topic: the same for per-topic threshold offsets (chosen as in --alternatives), with how many shuffles they
-    lead, and with each labelled document held out."""
-    n = len(gold)
+def _summary(rs: list[dict]) -> dict:
+    return {m: {"mean": round(float(np.mean([r[m] for r in rs])), 4), "min": min(r[m] for r in rs),
+                "max": max(r[m] for r in rs)} for m in ("micro_f1", "macro_f1", "p_at_1")} | {"repeats": len(rs)}
 
-    def predict(p: TaggerParams, idx: list[int], bias: np.ndarray | None = None) -> list[list[str]]:
-        sc = combine(p, own[idx] + p.context_weight * ctx[idx], cos[idx])
-        return [[ids[j] for j in select(p, row if bias is None else row + bias)] for row in sc]
 
-    def out_of_fold(folds: list[list[int]], offsets: bool) -> list[list[str]]:
+class _Tagging:
+    """The tagger's decisions for many labels at once (tagger.combine, further_scores and keep on rows), scored as
+    evaluate.tagging.score scores them (the same rounding, so the same grid point wins), fast enough to choose among
+    thousands of parameter sets inside every fold."""
+
+    def __init__(self, ids: list[str], gold: list[list[str]], bg: np.ndarray, title: np.ndarray):
+        self.ids, self.gold, self.bg, self.title = ids, gold, bg, title
+        self.G = np.array([[t in g for t in ids] for g in gold], dtype=bool)
+
+    def decide(self, p, idx, read, bias: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(mask of kept topics, first topic) of the labels idx read as `read` gives them (lexicon scores of text
+        and breadcrumb, cosines); p is TaggerParams or (TaggerParams, weight of the document's title)."""
+        p, title_weight = p if isinstance(p, tuple) else (p, 0.0)
+        own, ctx, cos = read
+        raw = own[idx] + p.context_weight * ctx[idx] + title_weight * self.title[idx]
+        s, f = combine(p, raw, cos[idx]), further_scores(p, raw, cos[idx], self.bg[idx])
+        if bias is not None:
+            s, f = s + bias, f + bias
+        return keep(p, s, f)
+
+    def figures(self, mask: np.ndarray, first: np.ndarray, idx) -> dict:
+        g = self.G[idx]
+        tp, fp, fn = (mask & g).sum(), (mask & ~g).sum(), (~mask & g).sum()
+        a, b, c = (mask & g).sum(0), (mask & ~g).sum(0), (~mask & g).sum(0)
+        seen = (a + b + c) > 0
+        f1 = np.where(a > 0, 2 * a / np.maximum(2 * a + b + c, 1), 0.0)
+        hit = (first >= 0) & g[np.arange(len(first)), np.maximum(first, 0)]
+        return {"micro_f1": round(float(2 * tp / (2 * tp + fp + fn)) if tp else 0.0, 4),
+                "macro_f1": round(float(f1[seen].mean()) if seen.any() else 0.0, 4),
+                "p_at_1": round(float(hit.mean()), 4)}
+
+    def objective(self, p, idx, read, bias: np.ndarray | None = None) -> float:
+        return _total(self.figures(*self.decide(p, idx, read, bias), idx))
+
+    def lists(self, p, idx, read, bias: np.ndarray | None = None) -> list[list[str]]:
+        """The topics as the product lists them: the first, then the others (their order counts for no figure)."""
+        mask, first = self.decide(p, idx, read, bias)
+        return [([self.ids[f]] + [self.ids[j] for j in np.flatnonzero(m) if j != f]) if f >= 0 else []
+                for m, f in zip(mask, first)]
+
+    def offsets(self, p, train, read) -> np.ndarray:
+        """A threshold offset per topic on the training labels: coordinate ascent over a few values, twice."""
+        bias = np.zeros(len(self.ids))
+        best = self.objective(p, train, read)
+        for _ in range(2):
+            for j in range(len(self.ids)):
+                for v in (-0.1, -0.05, 0.05, 0.1):
+                    b = bias.copy()
+                    b[j] = v
+                    o = self.objective(p, train, read, b)
+                    if o > best + 1e-9:
+                        best, bias = o, b
+        return bias
+
+    def out_of_fold(self, grid, folds, read, apply=None, offsets: bool = False) -> tuple[list[list[str]], list]:
+        """Each fold tagged (read as `apply` gives it, else as `read`) with the grid point best on the other folds'
+        labels (read as `read`), and the choices."""
         preds: dict[int, list[str]] = {}
+        choices = []
         for k in range(len(folds)):
             train = _training(folds, k)
-            g_train = [gold[i] for i in train]
-            choice = max(grid, key=lambda p: objective(score(predict(p, train), g_train)))
-            bias = np.zeros(len(ids))
-            if offsets:  # coordinate ascent over a few values per topic, as --alternatives does
-                best = objective(score(predict(choice, train), g_train))
-                for _ in range(2):
-                    for j in range(len(ids)):
-                        for v in (-0.1, -0.05, 0.05, 0.1):
-                            b = bias.copy()
-                            b[j] = v
-                            o = objective(score(predict(choice, train, b), g_train))
-                            if o > best + 1e-9:
-                                best, bias = o, b
-            for i, pr in zip(folds[k], predict(choice, folds[k], bias)):
+            choice = max(grid, key=lambda p: self.objective(p, train, read))
+            bias = self.offsets(choice, train, read) if offsets else None
+            choices.append(choice)
+            for i, pr in zip(folds[k], self.lists(choice, folds[k], apply or read, bias)):
                 preds[i] = pr
-        return [preds[i] for i in range(n)]
+        return [preds[i] for i in range(len(self.gold))], choices
 
-    shuffles = []
-    for seed in range(REPEATS):
-        order = list(range(n))
-        random.seed(seed)
-        random.shuffle(order)
-        shuffles.append([order[i::5] for i in range(5)])
-    runs = [score(out_of_fold(folds, False), gold) for folds in shuffles]
-    if [sorted(x) for x in out_of_fold(shuffles[0], False)] != [sorted(x) for x in first]:
-        raise AssertionError("the vectorised tagger does not tag as the tagger does")
 
-    def summary(rs: list[dict]) -> dict:
-        return {m: {"mean": round(float(np.mean([r[m] for r in rs])), 4), "min": min(r[m] for r in rs),
-                    "max": max(r[m] for r in rs)} for m in ("micro_f1", "macro_f1", "p_at_1")} | {"repeats": len(rs)}
-
-    out = {"repeated": summary(runs)}
-    if per_topic:
-        with_offsets = [score(out_of_fold(folds, True), gold) for folds in shuffles]
-        by_doc = [[i for i in range(n) if files[i] == f] for f in sorted(set(files))]
-        out["repeated_per_topic_thresholds"] = summary(with_offsets) | {
-            "ahead": sum(objective(a) > objective(b) for a, b in zip(with_offsets, runs)),
-            "by_document": score(out_of_fold(by_doc, True), gold)}
-    return out
+def _check_against_tagger(base: Tagger, choices, folds, inputs, vecs, backgrounds, oof) -> None:
+    """Raise unless every held-out label gets, from Tagger.tag_text with its fold's choice, the topics the tuning
+    gave it (the same first topic, the same set)."""
+    for choice, fold in zip(choices, folds):
+        tagger = Tagger(base.taxonomy, embedder=base.embedder, cache=base.cache, params=choice)
+        for i in fold:
+            text, ctx, _ = inputs[i]
+            tags = [t.topic for t in tagger.tag_text(text, ctx, vecs[i], backgrounds[i])]
+            if tags[:1] != oof[i][:1] or set(tags) != set(oof[i]):
+                raise AssertionError(f"label {i}: the tagger gives {tags}, the tuning {oof[i]}")
 
 
 def _baselines_without_text(files: list[str], gold: list[list[str]], folds, objective, score) -> dict:
@@ -270,41 +284,37 @@ def _baselines_without_text(files: list[str], gold: list[list[str]], folds, obje
     return out
 
 
-def _ranking_alternatives(base: Tagger, vecs, own, ctx, gold, folds, grid, objective, score) -> dict:
+def _ranking_alternatives(base: Tagger, vecs, tagging: _Tagging, own, ctx, grid, folds, score) -> dict:
     """Two more checks, in the same folds with the parameters chosen on each fold's training labels:
-    - known_count: each held-out clause gets exactly as many topics as its gold has, the best-scored first: how
-      far better thresholds alone could go, since the topics' order is what it keeps;
+    - known_count: each held-out clause gets exactly as many topics as its gold has, in the tagger's order (its
+      first topic, then the others by their further score): how far better thresholds alone could go, since the
+      topics' order is what it keeps;
     - term_prototypes: each topic's embedding similarity is the mean of the clause's three best similarities to the
       topic's own lexicon terms (embedded one by one) instead of to its description."""
-    ids = [t.id for t in base.taxonomy.topics]
+    ids = tagging.ids
     term_topic = [(ti, term) for ti, t in enumerate(base.taxonomy.topics) for term in t.terms]
     tv = np.asarray(base.cache.embed(base.embedder, [term for _, term in term_topic], "passage"))
     owner = np.array([ti for ti, _ in term_topic])
     sims = np.asarray(vecs) @ tv.T
-    term_cos = [np.array([np.sort(row[owner == t])[::-1][:3].mean() for t in range(len(ids))]) for row in sims]
-    desc_cos = [base.prototypes @ v for v in vecs]
-
-    def scores(p: TaggerParams, cos_i, i: int) -> np.ndarray:
-        return combine(p, own[i] + p.context_weight * ctx[i], cos_i)
-
-    def predict(p: TaggerParams, cos, idx) -> list[list[str]]:
-        t = Tagger(base.taxonomy, params=p)
-        return [[ids[j] for j in t.select(scores(p, cos[i], i))] for i in idx]
+    term_cos = np.array([[np.sort(row[owner == t])[::-1][:3].mean() for t in range(len(ids))] for row in sims])
+    desc = (own, ctx, np.asarray(vecs) @ np.asarray(base.prototypes).T)
+    terms_read = (own, ctx, term_cos)
 
     known: dict[int, list[str]] = {}
-    terms: dict[int, list[str]] = {}
     for k in range(len(folds)):
         train = _training(folds, k)
-        g_train = [gold[i] for i in train]
-        p_desc = max(grid, key=lambda p: objective(score(predict(p, desc_cos, train), g_train)))
-        for i in folds[k]:
-            known[i] = [ids[j] for j in np.argsort(-scores(p_desc, desc_cos[i], i))[:len(gold[i])]]
-        p_terms = max(grid, key=lambda p: objective(score(predict(p, term_cos, train), g_train)))
-        for i, pr in zip(folds[k], predict(p_terms, term_cos, folds[k])):
-            terms[i] = pr
+        p = max(grid, key=lambda p: tagging.objective(p, train, desc))
+        idx = folds[k]
+        raw = own[idx] + p.context_weight * ctx[idx]
+        s, f = combine(p, raw, desc[2][idx]), further_scores(p, raw, desc[2][idx], tagging.bg[idx])
+        for i, srow, frow in zip(idx, s, f):
+            first = int(np.argmax(srow))
+            order = [first] + [int(j) for j in np.argsort(-frow, kind="stable") if j != first]
+            known[i] = [ids[j] for j in order[:len(tagging.gold[i])]]
+    terms = tagging.out_of_fold(grid, folds, terms_read)[0]
     idx = sorted(known)
-    return {"known_count": score([known[i] for i in idx], [gold[i] for i in idx]),
-            "term_prototypes": score([terms[i] for i in idx], [gold[i] for i in idx])}
+    return {"known_count": score([known[i] for i in idx], [tagging.gold[i] for i in idx]),
+            "term_prototypes": score(terms, tagging.gold)}
 
 
 def _titles(labels: list[dict], docs: Path, tagger: Tagger) -> list[np.ndarray]:

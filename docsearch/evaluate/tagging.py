@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docsearch.evaluate.retrieval import _read_jsonl
 from docsearch.ingest.normalize import match_form
 from docsearch.model import Clause, Document
 from docsearch.text.analysis import abbreviate
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from docsearch.tagging import Tagger
 
 _WS = re.compile(r"\s+")
 
@@ -38,33 +44,62 @@ def find_clause(doc: Document, locator: str | None, text: str) -> Clause | None:
     return None
 
 
-def label_inputs(labels: list[dict], docs_dir: Path | None) -> list[tuple[str, str, str]]:
-    """(text, context, passage text to embed) for each label, read as the product's tagger reads the clause
-    (Tagger.tag_document): the label's own text with the clause's breadcrumb as context, and for a row of a task
-    table the clause's cells as the product holds them (the label quotes the whole row)."""
+def label_documents(labels: list[dict], docs_dir: Path | None) -> list[Document | None]:
+    """The parsed document each label's `file` names under docs_dir (None where there is none), each parsed once."""
     from docsearch.structure import parse_file
-    from docsearch.structure.passages import clause_context, passage_text, tagged_text
 
     cache: dict[str, Document | None] = {}
-    out = []
+    out: list[Document | None] = []
     for lab in labels:
-        text, ctx, passage = lab["text"], "", lab["text"]
         f = lab.get("file")
-        if f and docs_dir is not None:
-            if f not in cache:
-                path = docs_dir / f
-                cache[f] = parse_file(str(path)) if path.exists() else None
-            doc = cache[f]
-            if doc is not None:
-                c = find_clause(doc, lab.get("locator"), text)
-                if c is not None:
-                    by_address = {x.address: x for x in doc.clauses}
-                    ctx = clause_context(doc, c, by_address)
-                    if c.fields:
-                        text, passage = tagged_text(c), passage_text(doc, c, by_address)
-                    else:
-                        passage = passage_text(doc, Clause(**{**c.__dict__, "text": text}), by_address)
+        if not f or docs_dir is None:
+            out.append(None)
+            continue
+        if f not in cache:
+            path = docs_dir / f
+            cache[f] = parse_file(str(path)) if path.exists() else None
+        out.append(cache[f])
+    return out
+
+
+def label_inputs(labels: list[dict], docs_dir: Path | None,
+                 documents: list[Document | None] | None = None) -> list[tuple[str, str, str]]:
+    """(text, context, passage text to embed) for each label, read as the product's tagger reads the clause
+    (Tagger.tag_document): the label's own text with the clause's breadcrumb as context, and for a row of a task
+    table the clause's cells as the product holds them (the label quotes the whole row). `documents`: the labels'
+    documents when the caller has them already (label_documents; docs_dir is then not read)."""
+    from docsearch.structure.passages import clause_context, passage_text, tagged_text
+
+    if documents is None:
+        documents = label_documents(labels, docs_dir)
+    out = []
+    for lab, doc in zip(labels, documents):
+        text, ctx, passage = lab["text"], "", lab["text"]
+        if doc is not None:
+            c = find_clause(doc, lab.get("locator"), text)
+            if c is not None:
+                by_address = {x.address: x for x in doc.clauses}
+                ctx = clause_context(doc, c, by_address)
+                if c.fields:
+                    text, passage = tagged_text(c), passage_text(doc, c, by_address)
+                else:
+                    passage = passage_text(doc, Clause(**{**c.__dict__, "text": text}), by_address)
         out.append((text, ctx, passage))
+    return out
+
+
+def label_backgrounds(tagger: Tagger, documents: list[Document | None]) -> list[np.ndarray | None]:
+    """Each label's document background (Tagger.background, None where the label has no document), computed once
+    per document: the product tags a clause against its whole document, so the evaluation does too."""
+    cache: dict[int, np.ndarray | None] = {}
+    out: list[np.ndarray | None] = []
+    for doc in documents:
+        if doc is None:
+            out.append(None)
+            continue
+        if id(doc) not in cache:
+            cache[id(doc)] = tagger.background(doc)
+        out.append(cache[id(doc)])
     return out
 
 
@@ -116,7 +151,8 @@ def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str =
     if docs_dir is None:
         guess = Path(labels_path).resolve().parent.parent.parent / "corpus" / "raw"
         docs_dir = guess if guess.exists() else None
-    inputs = label_inputs(labels, Path(docs_dir) if docs_dir else None)
+    documents = label_documents(labels, Path(docs_dir) if docs_dir else None)
+    inputs = label_inputs(labels, None, documents)
     if abbreviated:
         inputs = [(abbreviate(t), abbreviate(c), abbreviate(p)) for t, c, p in inputs]
     embedder = get_embedder()
@@ -132,7 +168,10 @@ def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str =
         p = TaggerParams(**{**p.__dict__, "alpha": 0.0})
     tagger = Tagger(load_taxonomy(), embedder=embedder if mode != "lexicon" else None, cache=cache, params=p)
     vectors = cache.embed(embedder, [x[2] for x in inputs], "passage") if mode != "lexicon" else [None] * len(inputs)
-    pred = [[t.topic for t in tagger.tag_text(text, ctx, vec)] for (text, ctx, _), vec in zip(inputs, vectors)]
+    # the document's background as written, also for abbreviated labels (the lexicon reads abbreviations as words)
+    backgrounds = label_backgrounds(tagger, documents)
+    pred = [[t.topic for t in tagger.tag_text(text, ctx, vec, bg)]
+            for (text, ctx, _), vec, bg in zip(inputs, vectors, backgrounds)]
     gold = [lab["topics"] for lab in labels]
     res = score(pred, gold)
     res["mode"] = mode

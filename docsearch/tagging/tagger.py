@@ -1,6 +1,11 @@
 """Multi-label topic tagger: lexicon evidence (the clause's own words, and its breadcrumb when context_weight > 0)
 combined with the embedding similarity of the clause's passage (title, breadcrumb and text) to each topic's
-description; each tag has a score in [0, 1] and its evidence."""
+description; each tag has a score in [0, 1] and its evidence.
+
+A clause's first topic is the best of those scores. Its further topics are chosen on the same scores with part of
+the document's background taken off the lexicon evidence (the mean over all its clauses, `background`): what the
+whole document is about (science and technology in a resolution on science and technology, housing in the housing
+law) is evidence for every clause of it, and says little about which further topics this clause has."""
 
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from docsearch.text.vocabulary import ABBREVIATIONS
 
 # Raise when the tagger reads text differently (its data — taxonomy, parameters, body names, abbreviations — is in
 # the fingerprint already): an index whose tags another version made is tagged again at its next ingest.
-TAGGER_VERSION = 2
+TAGGER_VERSION = 3
 
 
 @dataclass
@@ -36,8 +41,10 @@ class TaggerParams:
     emb_slope: float = 1.5
     floor: float = 0.15  # the first topic needs at least this score
     threshold: float = 0.3  # further topics need this score …
-    ratio: float = 0.5  # … and this share of the first topic's score
+    ratio: float = 0.5  # … and this share of the best further score
     max_tags: int = 3
+    background: float = 0.5  # share of the document's mean lexicon evidence taken off a clause's before its further
+    # topics are chosen (its first topic is chosen without it)
 
 
 def combine(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None) -> np.ndarray:
@@ -53,14 +60,52 @@ def combine(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None) -> np.ndar
     return p.alpha * lex + (1 - p.alpha) * emb
 
 
-def select(p: TaggerParams, score: np.ndarray) -> list[int]:
-    """The topics one clause keeps from its scores: the best if it reaches `floor`, then up to `max_tags` - 1 more
-    that reach `threshold` and `ratio` of the best."""
-    order = [int(i) for i in np.argsort(-score)]
-    if not order or score[order[0]] < p.floor:
+def further_scores(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None,
+                   background: np.ndarray | None) -> np.ndarray:
+    """The scores that choose the topics after the first: `combine` with `background` (the document's mean raw
+    lexicon evidence per topic) times p.background taken off the raw evidence, never below zero."""
+    if background is None or p.background <= 0:
+        return combine(p, raw, cos)
+    return combine(p, np.maximum(raw - p.background * background, 0.0), cos)
+
+
+def keep(p: TaggerParams, score: np.ndarray, further: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The topics kept, for one clause (a row) or many (rows, as bench/tune_tagging.py decides them): a mask of the
+    kept topics and each row's first topic (-1 where none is kept). The first is the best by `score` if it reaches
+    `floor`; then up to `max_tags` - 1 more, best first by `further` (`score` when None), that reach `threshold` and
+    `ratio` of the best further score."""
+    s2 = np.atleast_2d(score)
+    f2 = s2 if further is None else np.atleast_2d(further)
+    if s2.shape[-1] == 0:  # a taxonomy without topics keeps none
+        mask, first = np.zeros(s2.shape, dtype=bool), np.full(len(s2), -1)
+        return (mask[0], first[0]) if np.ndim(score) == 1 else (mask, first)
+    rows = np.arange(len(s2))
+    first = s2.argmax(axis=-1)
+    ok = s2[rows, first] >= p.floor
+    mask = np.zeros(s2.shape, dtype=bool)
+    mask[rows[ok], first[ok]] = True
+    others = f2.astype(float).copy()
+    others[rows, first] = -np.inf
+    n_more = min(p.max_tags - 1, s2.shape[-1] - 1)
+    if n_more > 0:
+        order = np.argsort(-others, axis=-1, kind="stable")[:, :n_more]
+        cand = np.take_along_axis(others, order, axis=-1)
+        top = f2.max(axis=-1, keepdims=True)
+        good = ok[:, None] & (cand >= p.threshold) & (cand >= p.ratio * top)
+        np.put_along_axis(mask, order, good, axis=-1)
+    first = np.where(ok, first, -1)
+    if np.ndim(score) == 1:
+        return mask[0], first[0]
+    return mask, first
+
+
+def select(p: TaggerParams, score: np.ndarray, further: np.ndarray | None = None) -> list[int]:
+    """The topics one clause keeps (`keep`), in order: the first, then the others best first by `further`."""
+    mask, first = keep(p, score, further)
+    if first < 0:
         return []
-    top = score[order[0]]
-    return [order[0]] + [i for i in order[1:p.max_tags] if score[i] >= p.threshold and score[i] >= p.ratio * top]
+    f = score if further is None else further
+    return [int(first)] + [int(i) for i in np.argsort(-f, kind="stable") if mask[i] and i != first]
 
 
 class Tagger:
@@ -138,7 +183,25 @@ class Tagger:
         return self.embedder.embed_passages(texts)
 
     # -- scoring ---------------------------------------------------------------------------------------------
-    def scores(self, text: str, context: str = "", vector: np.ndarray | None = None) -> tuple[np.ndarray, list[list[str]], np.ndarray | None]:
+    def raw(self, text: str, context: str = "") -> np.ndarray:
+        """The raw lexicon evidence per topic the tagger weighs for a text with its breadcrumb."""
+        own = self.lexicon(text)[0]
+        if context and self.params.context_weight > 0:
+            own = own + self.params.context_weight * self.lexicon(context)[0]
+        return own
+
+    def background(self, doc: Document) -> np.ndarray | None:
+        """The document's background: the mean raw lexicon evidence per topic over its clauses, read as
+        tag_document reads them (None for a document without clauses)."""
+        if not doc.clauses:
+            return None
+        by_address = {c.address: c for c in doc.clauses}
+        return np.mean([self.raw(tagged_text(c), clause_context(doc, c, by_address) if self.params.context_weight > 0
+                                 else "") for c in doc.clauses], axis=0)
+
+    def scores(self, text: str, context: str = "", vector: np.ndarray | None = None,
+               background: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[list[str]], np.ndarray | None]:
+        """(score, further score, evidence, cosines) per topic; see `further_scores` for `background`."""
         p = self.params
         own, ev = self.lexicon(text)
         raw = own.copy()
@@ -150,36 +213,41 @@ class Tagger:
         cos = None
         if vector is not None and self.prototypes is not None:
             cos = self.prototypes @ np.asarray(vector, dtype=np.float32)
-        return combine(p, raw, cos), ev, cos
+        return combine(p, raw, cos), further_scores(p, raw, cos, background), ev, cos
 
-    def select(self, score: np.ndarray) -> list[int]:
-        return select(self.params, score)
+    def select(self, score: np.ndarray, further: np.ndarray | None = None) -> list[int]:
+        return select(self.params, score, further)
 
-    def tag_text(self, text: str, context: str = "", vector: np.ndarray | None = None) -> list[Tag]:
+    def tag_text(self, text: str, context: str = "", vector: np.ndarray | None = None,
+                 background: np.ndarray | None = None) -> list[Tag]:
         """Tags of one text. Without a vector the text is embedded here with its abbreviations written out, as a
-        search query is; a clause's tags use its index vector (tag_document)."""
+        search query is; a clause's tags use its index vector (tag_document). `background`: the mean evidence of
+        the text's document (Tagger.background); a text alone has none."""
         if vector is None and self.embedder is not None:
             passage = expand_abbreviations(f"{context}\n{text}" if context else text)
             vector = (self.cache.embed(self.embedder, [passage], "passage") if self.cache else
                       self.embedder.embed_passages([passage]))[0]
-        score, ev, cos = self.scores(text, context, vector)
+        score, further, ev, cos = self.scores(text, context, vector, background)
         tags = []
-        for i in self.select(score):
+        for k, i in enumerate(self.select(score, further)):
             t = self.taxonomy.topics[i]
+            value = score[i] if k == 0 else further[i]
             evidence = [f"từ khóa: {x}" for x in ev[i][:8]]
             if cos is not None:
                 evidence.append(f"gần với mô tả chủ đề (cosine {cos[i]:.2f})")
-            tags.append(Tag(topic=t.id, name=t.name, score=round(float(min(1.0, score[i])), 4), evidence=evidence))
+            tags.append(Tag(topic=t.id, name=t.name, score=round(float(min(1.0, value)), 4), evidence=evidence))
         return tags
 
     def tag_document(self, doc: Document, vectors: np.ndarray | None = None) -> None:
         """Tag every clause (its text and table cells, with its breadcrumb headings as context; see
-        structure/passages.py, which `docsearch eval tagging` reads the same way) and aggregate document topics."""
+        structure/passages.py, which `docsearch eval tagging` reads the same way; further topics against the
+        document's background) and aggregate document topics."""
         by_address = {c.address: c for c in doc.clauses}
+        background = self.background(doc) if self.params.background > 0 else None
         counts: dict[str, float] = {}
         for i, c in enumerate(doc.clauses):
             c.tags = self.tag_text(tagged_text(c), clause_context(doc, c, by_address),
-                                   None if vectors is None else vectors[i])
+                                   None if vectors is None else vectors[i], background)
             for t in c.tags:
                 counts[t.topic] = counts.get(t.topic, 0) + 1
         n = max(1, len(doc.clauses))

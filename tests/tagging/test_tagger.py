@@ -94,6 +94,49 @@ def test_the_name_of_the_body_that_carries_a_task_out_is_no_evidence_of_its_topi
     assert "giao-duc-nhan-luc" in topics(f"{task}; nâng cấp cơ sở giáo dục và đào tạo")
 
 
+DIGITAL_RESOLUTION = """NGHỊ QUYẾT
+Về chuyển đổi số trong cơ quan nhà nước của tỉnh
+
+Điều 1. Phát triển hạ tầng số, nền tảng số và dữ liệu số dùng chung của tỉnh; bảo đảm chuyển đổi số đồng bộ.
+
+Điều 2. Xây dựng chính quyền số, kinh tế số và xã hội số; chuyển đổi số toàn diện các ngành.
+
+Điều 3. Phát triển các nền tảng số, cơ sở dữ liệu số, ứng dụng công nghệ số trong chuyển đổi số.
+
+Điều 4. Bố trí ngân sách nhà nước, huy động nguồn vốn đầu tư của xã hội cho chuyển đổi số.
+
+Điều 5. Đào tạo, bồi dưỡng nguồn nhân lực số, kỹ năng số cho cán bộ, công chức phục vụ chuyển đổi số.
+"""
+
+
+def test_what_the_whole_document_is_about_is_no_further_topic_of_a_clause_that_only_mentions_it():
+    """In a resolution on digital transformation every article says "chuyển đổi số": a clause's further topics are
+    chosen with the document's background taken off (TaggerParams.background), so the article on funding is tagged
+    tài chính without chuyển đổi số, which it gets when tagged alone; an article that is about it keeps it first,
+    and one with evidence of its own (digital skills) keeps it as a further topic. Without the background the
+    document changes nothing."""
+    from docsearch.structure import parse_text
+    from docsearch.tagging import TaggerParams
+
+    tagger = Tagger(load_taxonomy())
+    assert tagger.params.background > 0
+    doc = parse_text(DIGITAL_RESOLUTION, "nq-chuyen-doi-so.txt")
+    assert [c.address for c in doc.clauses] == [f"Điều {i}" for i in range(1, 6)]
+    alone = {c.address: [t.topic for t in tagger.tag_text(c.text)] for c in doc.clauses}
+    assert alone["Điều 4"] == ["tai-chinh-dau-tu", "chuyen-doi-so"]
+    tagger.tag_document(doc)
+    tags = {c.address: [t.topic for t in c.tags] for c in doc.clauses}
+    assert all(tags[a][0] == "chuyen-doi-so" for a in ("Điều 1", "Điều 2", "Điều 3"))
+    assert tags["Điều 4"] == ["tai-chinh-dau-tu"]
+    assert tags["Điều 5"] == ["giao-duc-nhan-luc", "chuyen-doi-so"]
+    # a further topic's score is the one that chose it: below what the clause alone gives it
+    alone_cds = next(t.score for t in tagger.tag_text(doc.clause("Điều 5").text) if t.topic == "chuyen-doi-so")
+    assert doc.clause("Điều 5").tags[1].score < alone_cds
+    without = Tagger(load_taxonomy(), params=TaggerParams(background=0.0))
+    without.tag_document(doc)
+    assert {c.address: [t.topic for t in c.tags] for c in doc.clauses} == alone
+
+
 def test_document_topics_aggregate_clauses(tagger):
     from docsearch.structure import parse_file
     from tests.conftest import SAMPLES
