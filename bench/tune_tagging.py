@@ -77,9 +77,9 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     own = np.array([base.lexicon(t)[0] for t, _, _ in inputs])
     ctx = np.array([base.lexicon(c)[0] if c else zeros for _, c, _ in inputs])
     cos = vecs @ protos.T
-    # each label's document background (the mean lexicon evidence of its document's clauses, Tagger.background;
-    # the same for a label written with abbreviations), off which further topics are chosen
-    bg = np.array([b if b is not None else zeros for b in label_backgrounds(base, documents)])
+    # each label's background (the mean lexicon evidence of its document's other clauses, Tagger.backgrounds; the
+    # same for a label written with abbreviations), off which further topics are chosen
+    bg = np.array([b if b is not None else zeros for b in label_backgrounds(base, labels, documents)])
     title = np.array(_titles(labels, Path(docs), base))
 
     # the same labels as a provincial programme would write them, abbreviations for the phrases that have one
@@ -108,7 +108,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     folds = _shuffled_folds(len(labels), 0)
     oof, choices = tagging.out_of_fold(grid, folds, written)
     # the tuning must tag as the product does: each held-out label through Tagger.tag_text with its fold's choice
-    _check_against_tagger(base, choices, folds, inputs, vecs, label_backgrounds(base, documents), oof)
+    _check_against_tagger(base, choices, folds, inputs, vecs, label_backgrounds(base, labels, documents), oof)
     cv = score(oof, gold)
     cv["per_topic"] = per_topic(oof, gold)
     # the same choice with each labelled document held out in turn: labels of a document the parameters never saw

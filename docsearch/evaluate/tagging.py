@@ -88,18 +88,27 @@ def label_inputs(labels: list[dict], docs_dir: Path | None,
     return out
 
 
-def label_backgrounds(tagger: Tagger, documents: list[Document | None]) -> list[np.ndarray | None]:
-    """Each label's document background (Tagger.background, None where the label has no document), computed once
-    per document: the product tags a clause against its whole document, so the evaluation does too."""
+def label_backgrounds(tagger: Tagger, labels: list[dict],
+                      documents: list[Document | None]) -> list[np.ndarray | None]:
+    """Each label's background as the product gives its clause one (Tagger.backgrounds: the mean evidence of the
+    document's other clauses; None where the label has no document). A label whose clause is not found gets the
+    mean over the whole document. The product tags a clause against the rest of its document, so the evaluation
+    does too."""
     cache: dict[int, np.ndarray | None] = {}
     out: list[np.ndarray | None] = []
-    for doc in documents:
+    for lab, doc in zip(labels, documents):
         if doc is None:
             out.append(None)
             continue
         if id(doc) not in cache:
-            cache[id(doc)] = tagger.background(doc)
-        out.append(cache[id(doc)])
+            cache[id(doc)] = tagger.backgrounds(doc)
+        rows = cache[id(doc)]
+        if rows is None:
+            out.append(None)
+            continue
+        c = find_clause(doc, lab.get("locator"), lab["text"])
+        at = next((i for i, x in enumerate(doc.clauses) if x is c), None)
+        out.append(rows[at] if at is not None else rows.mean(axis=0))
     return out
 
 
@@ -168,8 +177,8 @@ def run(labels_path: str | Path, docs_dir: str | Path | None = None, mode: str =
         p = TaggerParams(**{**p.__dict__, "alpha": 0.0})
     tagger = Tagger(load_taxonomy(), embedder=embedder if mode != "lexicon" else None, cache=cache, params=p)
     vectors = cache.embed(embedder, [x[2] for x in inputs], "passage") if mode != "lexicon" else [None] * len(inputs)
-    # the document's background as written, also for abbreviated labels (the lexicon reads abbreviations as words)
-    backgrounds = label_backgrounds(tagger, documents)
+    # the rest of the document as written is the background, also for abbreviated labels (the lexicon reads abbreviations as words)
+    backgrounds = label_backgrounds(tagger, labels, documents)
     pred = [[t.topic for t in tagger.tag_text(text, ctx, vec, bg)]
             for (text, ctx, _), vec, bg in zip(inputs, vectors, backgrounds)]
     gold = [lab["topics"] for lab in labels]

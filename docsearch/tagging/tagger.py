@@ -3,8 +3,8 @@ combined with the embedding similarity of the clause's passage (title, breadcrum
 description; each tag has a score in [0, 1] and its evidence.
 
 A clause's first topic is the best of those scores. Its further topics are chosen on the same scores with part of
-the document's background taken off the lexicon evidence (the mean over all its clauses, `background`): what the
-whole document is about (science and technology in a resolution on science and technology, housing in the housing
+the document's background taken off the lexicon evidence (the mean over the document's other clauses, `background`):
+what the whole document is about (science and technology in a resolution on science and technology, housing in the housing
 law) is evidence for every clause of it, and says little about which further topics this clause has."""
 
 from __future__ import annotations
@@ -43,8 +43,8 @@ class TaggerParams:
     threshold: float = 0.3  # further topics need this score …
     ratio: float = 0.5  # … and this share of the best further score
     max_tags: int = 3
-    background: float = 0.5  # share of the document's mean lexicon evidence taken off a clause's before its further
-    # topics are chosen (its first topic is chosen without it)
+    background: float = 0.5  # share of the mean lexicon evidence of the document's other clauses taken off a clause's
+    # before its further topics are chosen (its first topic is chosen without it)
 
 
 def combine(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None) -> np.ndarray:
@@ -62,8 +62,9 @@ def combine(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None) -> np.ndar
 
 def further_scores(p: TaggerParams, raw: np.ndarray, cos: np.ndarray | None,
                    background: np.ndarray | None) -> np.ndarray:
-    """The scores that choose the topics after the first: `combine` with `background` (the document's mean raw
-    lexicon evidence per topic) times p.background taken off the raw evidence, never below zero."""
+    """The scores that choose the topics after the first: `combine` with `background` (the mean raw lexicon evidence
+    per topic of the document's other clauses, Tagger.backgrounds) times p.background taken off the raw evidence,
+    never below zero."""
     if background is None or p.background <= 0:
         return combine(p, raw, cos)
     return combine(p, np.maximum(raw - p.background * background, 0.0), cos)
@@ -190,14 +191,16 @@ class Tagger:
             own = own + self.params.context_weight * self.lexicon(context)[0]
         return own
 
-    def background(self, doc: Document) -> np.ndarray | None:
-        """The document's background: the mean raw lexicon evidence per topic over its clauses, read as
-        tag_document reads them (None for a document without clauses)."""
-        if not doc.clauses:
+    def backgrounds(self, doc: Document) -> np.ndarray | None:
+        """Each clause's background, a row per clause in order: the mean raw lexicon evidence per topic over the
+        document's other clauses, read as tag_document reads them (what the rest of the document is about). None
+        for a document of fewer than two clauses, which has no rest."""
+        if len(doc.clauses) < 2:
             return None
         by_address = {c.address: c for c in doc.clauses}
-        return np.mean([self.raw(tagged_text(c), clause_context(doc, c, by_address) if self.params.context_weight > 0
-                                 else "") for c in doc.clauses], axis=0)
+        rows = np.array([self.raw(tagged_text(c), clause_context(doc, c, by_address)
+                                  if self.params.context_weight > 0 else "") for c in doc.clauses])
+        return (rows.sum(axis=0) - rows) / (len(rows) - 1)
 
     def scores(self, text: str, context: str = "", vector: np.ndarray | None = None,
                background: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[list[str]], np.ndarray | None]:
@@ -222,7 +225,7 @@ class Tagger:
                  background: np.ndarray | None = None) -> list[Tag]:
         """Tags of one text. Without a vector the text is embedded here with its abbreviations written out, as a
         search query is; a clause's tags use its index vector (tag_document). `background`: the mean evidence of
-        the text's document (Tagger.background); a text alone has none."""
+        the rest of the text's document (Tagger.backgrounds); a text alone has none."""
         if vector is None and self.embedder is not None:
             passage = expand_abbreviations(f"{context}\n{text}" if context else text)
             vector = (self.cache.embed(self.embedder, [passage], "passage") if self.cache else
@@ -243,11 +246,12 @@ class Tagger:
         structure/passages.py, which `docsearch eval tagging` reads the same way; further topics against the
         document's background) and aggregate document topics."""
         by_address = {c.address: c for c in doc.clauses}
-        background = self.background(doc) if self.params.background > 0 else None
+        backgrounds = self.backgrounds(doc) if self.params.background > 0 else None
         counts: dict[str, float] = {}
         for i, c in enumerate(doc.clauses):
             c.tags = self.tag_text(tagged_text(c), clause_context(doc, c, by_address),
-                                   None if vectors is None else vectors[i], background)
+                                   None if vectors is None else vectors[i],
+                                   None if backgrounds is None else backgrounds[i])
             for t in c.tags:
                 counts[t.topic] = counts.get(t.topic, 0) + 1
         n = max(1, len(doc.clauses))
