@@ -79,7 +79,8 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     cos = vecs @ protos.T
     # each label's background (the mean lexicon evidence of its document's other clauses, Tagger.backgrounds; the
     # same for a label written with abbreviations), off which further topics are chosen
-    bg = np.array([b if b is not None else zeros for b in label_backgrounds(base, labels, documents)])
+    backgrounds = label_backgrounds(base, labels, documents)
+    bg = np.array([b if b is not None else zeros for b in backgrounds])
     title = np.array(_titles(labels, Path(docs), base))
 
     # the same labels as a provincial programme would write them, abbreviations for the phrases that have one
@@ -108,7 +109,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     folds = _shuffled_folds(len(labels), 0)
     oof, choices = tagging.out_of_fold(grid, folds, written)
     # the tuning must tag as the product does: each held-out label through Tagger.tag_text with its fold's choice
-    _check_against_tagger(base, choices, folds, inputs, vecs, label_backgrounds(base, labels, documents), oof)
+    _check_against_tagger(base, choices, folds, inputs, vecs, backgrounds, oof)
     cv = score(oof, gold)
     cv["per_topic"] = per_topic(oof, gold)
     # the same choice with each labelled document held out in turn: labels of a document the parameters never saw
@@ -117,7 +118,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     cv["by_document"] = score(tagging.out_of_fold(grid, by_doc, written)[0], gold)
     cv["abbreviated"] = score(tagging.out_of_fold(grid, folds, written, apply=abbreviated)[0], gold) | {
         "labels_changed": sum(a != b for a, b in zip(short, inputs))}
-    cv.update(_baselines_without_text(files, gold, folds, lambda r: r["micro_f1"] + r["macro_f1"] + r["p_at_1"], score))
+    cv.update(_baselines_without_text(files, gold, folds, _total, score))
     # the same 5-fold CV over other shuffles of the labels: how much of a difference is the folds' luck
     shuffles = [_shuffled_folds(len(labels), seed) for seed in range(REPEATS)]
     runs = [score(tagging.out_of_fold(grid, f, written)[0], gold) for f in shuffles]
