@@ -24,7 +24,9 @@ import itertools
 import random
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -56,7 +58,38 @@ def main() -> None:
     _run(args.labels, args.docs, report=True, alternatives=args.alternatives)
 
 
-def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
+def default_grid() -> list[TaggerParams]:
+    """The parameter sets every fold chooses among."""
+    return [TaggerParams(alpha=a, context_weight=cw, lex_scale=ls, emb_shift=es, threshold=th, ratio=r, background=b)
+            for a, cw, ls, es, th, r, b in itertools.product(
+                [0.5, 0.6, 0.7, 0.8, 1.0], [0.0, 0.1], [3.0, 4.0, 6.0], [0.5, 1.0, 1.5], [0.3, 0.35, 0.4, 0.45],
+                [0.5, 0.6, 0.7], [0.0, 0.25, 0.5, 1.0])]
+
+
+@dataclass
+class LabelData:
+    """The dev labels read as the product's tagger reads their clauses (prepare)."""
+
+    labels: list[dict]
+    inputs: list[tuple[str, str, str]]  # (text, breadcrumb, embedded passage)
+    emb: Any
+    cache: EmbeddingCache
+    vecs: np.ndarray  # the passages' vectors
+    gold: list[list[str]]
+    base: Tagger  # the tagger with its default parameters
+    protos: np.ndarray  # the topics' prototype vectors
+    ids: list[str]
+    own: np.ndarray  # raw lexicon evidence of each text, (labels, topics)
+    ctx: np.ndarray  # of each breadcrumb
+    cos: np.ndarray  # cosine of each passage to each prototype
+    backgrounds: list[np.ndarray | None]  # Tagger.backgrounds' row of each label's clause
+    bg: np.ndarray  # the same, zeros where a label has none
+    files: list[str]
+
+
+def prepare(labels_path, docs, report: bool = False) -> LabelData:
+    """The labels read as the product's tagger reads their clauses: inputs, vectors, lexicon scores, cosines to the
+    topics' prototypes, backgrounds; bench/tagging_probes.py reads them too."""
     labels = _read_jsonl(labels_path)
     documents = label_documents(labels, Path(docs))
     inputs = label_inputs(labels, None, documents)
@@ -69,18 +102,26 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     base = Tagger(load_taxonomy(), embedder=emb, cache=cache)
     protos = np.asarray(base.prototypes)
     ids = [t.id for t in base.taxonomy.topics]
-    n_topics = len(ids)
     unknown = sorted({t for g in gold for t in g} - set(ids))
     if unknown:
         raise SystemExit(f"labels name topics the taxonomy lacks: {unknown}")
-    zeros = np.zeros(n_topics)
+    zeros = np.zeros(len(ids))
     own = np.array([base.lexicon(t)[0] for t, _, _ in inputs])
     ctx = np.array([base.lexicon(c)[0] if c else zeros for _, c, _ in inputs])
-    cos = vecs @ protos.T
     # each label's background (the mean lexicon evidence of its document's other clauses, Tagger.backgrounds; the
     # same for a label written with abbreviations), off which further topics are chosen
     backgrounds = label_backgrounds(base, labels, documents)
     bg = np.array([b if b is not None else zeros for b in backgrounds])
+    return LabelData(labels=labels, inputs=inputs, emb=emb, cache=cache, vecs=vecs, gold=gold, base=base,
+                     protos=protos, ids=ids, own=own, ctx=ctx, cos=vecs @ protos.T, backgrounds=backgrounds, bg=bg,
+                     files=[lab.get("file") or "" for lab in labels])
+
+
+def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
+    d = prepare(labels_path, docs, report)
+    labels, inputs, emb, cache, vecs, gold, base = d.labels, d.inputs, d.emb, d.cache, d.vecs, d.gold, d.base
+    protos, ids, own, ctx, cos, backgrounds, bg = d.protos, d.ids, d.own, d.ctx, d.cos, d.backgrounds, d.bg
+    zeros = np.zeros(len(ids))
     title = np.array(_titles(labels, Path(docs), base))
 
     # the same labels as a provincial programme would write them, abbreviations for the phrases that have one
@@ -91,11 +132,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     abbreviated = (np.array([base.lexicon(t)[0] for t, _, _ in short]),
                    np.array([base.lexicon(c)[0] if c else zeros for _, c, _ in short]), short_vecs @ protos.T)
     tagging = _Tagging(ids, gold, bg, title)
-
-    grid = [TaggerParams(alpha=a, context_weight=cw, lex_scale=ls, emb_shift=es, threshold=th, ratio=r, background=b)
-            for a, cw, ls, es, th, r, b in itertools.product(
-                [0.5, 0.6, 0.7, 0.8, 1.0], [0.0, 0.1], [3.0, 4.0, 6.0], [0.5, 1.0, 1.5], [0.3, 0.35, 0.4, 0.45],
-                [0.5, 0.6, 0.7], [0.0, 0.25, 0.5, 1.0])]
+    grid = default_grid()
 
     all_idx = np.arange(len(labels))
     if report:
@@ -113,7 +150,7 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
     cv = score(oof, gold)
     cv["per_topic"] = per_topic(oof, gold)
     # the same choice with each labelled document held out in turn: labels of a document the parameters never saw
-    files = [lab.get("file") or "" for lab in labels]
+    files = d.files
     by_doc = [[i for i in all_idx if files[i] == f] for f in sorted(set(files))]
     cv["by_document"] = score(tagging.out_of_fold(grid, by_doc, written)[0], gold)
     cv["abbreviated"] = score(tagging.out_of_fold(grid, folds, written, apply=abbreviated)[0], gold) | {
