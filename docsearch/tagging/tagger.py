@@ -184,35 +184,42 @@ class Tagger:
         return self.embedder.embed_passages(texts)
 
     # -- scoring ---------------------------------------------------------------------------------------------
-    def raw(self, text: str, context: str = "") -> np.ndarray:
-        """The raw lexicon evidence per topic the tagger weighs for a text with its breadcrumb."""
-        own = self.lexicon(text)[0]
+    def evidence(self, text: str, context: str = "") -> tuple[np.ndarray, list[list[str]]]:
+        """The raw lexicon evidence per topic the tagger weighs for a text with its breadcrumb, and the terms
+        matched. At context_weight 0 the breadcrumb reaches the tags through the embedded passage only."""
+        raw, ev = self.lexicon(text)
         if context and self.params.context_weight > 0:
-            own = own + self.params.context_weight * self.lexicon(context)[0]
-        return own
-
-    def backgrounds(self, doc: Document) -> np.ndarray | None:
-        """Each clause's background, a row per clause in order: the mean raw lexicon evidence per topic over the
-        document's other clauses, read as tag_document reads them (what the rest of the document is about). None
-        for a document of fewer than two clauses, which has no rest."""
-        if len(doc.clauses) < 2:
-            return None
-        by_address = {c.address: c for c in doc.clauses}
-        rows = np.array([self.raw(tagged_text(c), clause_context(doc, c, by_address)
-                                  if self.params.context_weight > 0 else "") for c in doc.clauses])
-        return (rows.sum(axis=0) - rows) / (len(rows) - 1)
-
-    def scores(self, text: str, context: str = "", vector: np.ndarray | None = None,
-               background: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[list[str]], np.ndarray | None]:
-        """(score, further score, evidence, cosines) per topic; see `further_scores` for `background`."""
-        p = self.params
-        own, ev = self.lexicon(text)
-        raw = own.copy()
-        if context and p.context_weight > 0:  # at 0 the breadcrumb reaches the tags through the embedded passage only
             ctx, ctx_ev = self.lexicon(context)
-            raw += p.context_weight * ctx
+            raw = raw + self.params.context_weight * ctx
             for i, terms in enumerate(ctx_ev):
                 ev[i] += [f"{t} (ngữ cảnh)" for t in terms if t not in ev[i]]
+        return raw, ev
+
+    def backgrounds(self, doc: Document, rows: np.ndarray | None = None) -> np.ndarray | None:
+        """Each clause's background, a row per clause in order: the mean raw lexicon evidence per topic over the
+        document's other clauses, read as tag_document reads them (what the rest of the document is about). None
+        for a document of fewer than two clauses, which has no rest. `rows`: each clause's raw evidence when the
+        caller has read it already (tag_document)."""
+        if len(doc.clauses) < 2:
+            return None
+        if rows is None:
+            rows = np.array([self.evidence(*self._reading(doc, c))[0] for c in doc.clauses])
+        return (rows.sum(axis=0) - rows) / (len(rows) - 1)
+
+    def _reading(self, doc: Document, clause, by_address: dict | None = None) -> tuple[str, str]:
+        """(text, breadcrumb) of a clause as the tagger reads it (structure/passages.py)."""
+        if by_address is None:
+            by_address = {c.address: c for c in doc.clauses}
+        return tagged_text(clause), clause_context(doc, clause, by_address)
+
+    def scores(self, text: str, context: str = "", vector: np.ndarray | None = None,
+               background: np.ndarray | None = None,
+               evidence: tuple[np.ndarray, list[list[str]]] | None = None,
+               ) -> tuple[np.ndarray, np.ndarray, list[list[str]], np.ndarray | None]:
+        """(score, further score, evidence, cosines) per topic; see `further_scores` for `background`.
+        `evidence`: what Tagger.evidence gives for this text and context, when the caller has it already."""
+        p = self.params
+        raw, ev = evidence if evidence is not None else self.evidence(text, context)
         cos = None
         if vector is not None and self.prototypes is not None:
             cos = self.prototypes @ np.asarray(vector, dtype=np.float32)
@@ -222,7 +229,8 @@ class Tagger:
         return select(self.params, score, further)
 
     def tag_text(self, text: str, context: str = "", vector: np.ndarray | None = None,
-                 background: np.ndarray | None = None) -> list[Tag]:
+                 background: np.ndarray | None = None,
+                 evidence: tuple[np.ndarray, list[list[str]]] | None = None) -> list[Tag]:
         """Tags of one text. Without a vector the text is embedded here with its abbreviations written out, as a
         search query is; a clause's tags use its index vector (tag_document). `background`: the mean evidence of
         the rest of the text's document (Tagger.backgrounds); a text alone has none."""
@@ -230,7 +238,7 @@ class Tagger:
             passage = expand_abbreviations(f"{context}\n{text}" if context else text)
             vector = (self.cache.embed(self.embedder, [passage], "passage") if self.cache else
                       self.embedder.embed_passages([passage]))[0]
-        score, further, ev, cos = self.scores(text, context, vector, background)
+        score, further, ev, cos = self.scores(text, context, vector, background, evidence)
         tags = []
         for k, i in enumerate(self.select(score, further)):
             t = self.taxonomy.topics[i]
@@ -246,12 +254,14 @@ class Tagger:
         structure/passages.py, which `docsearch eval tagging` reads the same way; further topics against the
         document's background) and aggregate document topics."""
         by_address = {c.address: c for c in doc.clauses}
-        backgrounds = self.backgrounds(doc) if self.params.background > 0 else None
+        readings = [self._reading(doc, c, by_address) for c in doc.clauses]
+        evidence = [self.evidence(text, context) for text, context in readings]  # each clause's lexicon read once
+        backgrounds = (self.backgrounds(doc, np.array([raw for raw, _ in evidence]))
+                       if self.params.background > 0 and evidence else None)
         counts: dict[str, float] = {}
         for i, c in enumerate(doc.clauses):
-            c.tags = self.tag_text(tagged_text(c), clause_context(doc, c, by_address),
-                                   None if vectors is None else vectors[i],
-                                   None if backgrounds is None else backgrounds[i])
+            c.tags = self.tag_text(*readings[i], None if vectors is None else vectors[i],
+                                   None if backgrounds is None else backgrounds[i], evidence[i])
             for t in c.tags:
                 counts[t.topic] = counts.get(t.topic, 0) + 1
         n = max(1, len(doc.clauses))

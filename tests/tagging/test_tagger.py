@@ -140,6 +140,25 @@ def test_what_the_whole_document_is_about_is_no_further_topic_of_a_clause_that_o
     assert [t.topic for t in single.clauses[0].tags] == alone["Điều 4"]
 
 
+def test_a_document_is_tagged_clause_by_clause_as_each_clause_alone_with_its_breadcrumb_and_background():
+    """tag_document reads each clause's lexicon once and gives it to the backgrounds and the tags; each clause
+    still gets exactly what tag_text gives its text, breadcrumb and background, breadcrumb evidence included."""
+    from docsearch.structure import parse_file
+    from docsearch.structure.passages import clause_context, tagged_text
+    from docsearch.tagging import TaggerParams
+    from tests.conftest import SAMPLES
+
+    tagger = Tagger(load_taxonomy(), params=TaggerParams(context_weight=0.2))
+    doc = parse_file(str(SAMPLES / "mau-nq-05-nqtu-2025.txt"))
+    by_address = {c.address: c for c in doc.clauses}
+    backgrounds = tagger.backgrounds(doc)
+    alone = [tagger.tag_text(tagged_text(c), clause_context(doc, c, by_address), None, backgrounds[i])
+             for i, c in enumerate(doc.clauses)]
+    assert any("(ngữ cảnh)" in e for tags in alone for t in tags for e in t.evidence)
+    tagger.tag_document(doc)
+    assert [c.tags for c in doc.clauses] == alone
+
+
 def test_document_topics_aggregate_clauses(tagger):
     from docsearch.structure import parse_file
     from tests.conftest import SAMPLES
