@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 
 from docsearch.ingest.normalize import match_form
-from docsearch.model import Document, Tag
+from docsearch.model import Clause, Document, Tag
 from docsearch.structure.passages import clause_context, tagged_text
 from docsearch.tagging.taxonomy import Taxonomy, load_taxonomy
 from docsearch.text.analysis import body_names, expand_abbreviations, without_body_names
@@ -203,13 +203,13 @@ class Tagger:
         if len(doc.clauses) < 2:
             return None
         if rows is None:
-            rows = np.array([self.evidence(*self._reading(doc, c))[0] for c in doc.clauses])
+            by_address = {c.address: c for c in doc.clauses}
+            rows = np.array([self.evidence(*self._reading(doc, c, by_address))[0] for c in doc.clauses])
         return (rows.sum(axis=0) - rows) / (len(rows) - 1)
 
-    def _reading(self, doc: Document, clause, by_address: dict | None = None) -> tuple[str, str]:
+    @staticmethod
+    def _reading(doc: Document, clause: Clause, by_address: dict[str, Clause]) -> tuple[str, str]:
         """(text, breadcrumb) of a clause as the tagger reads it (structure/passages.py)."""
-        if by_address is None:
-            by_address = {c.address: c for c in doc.clauses}
         return tagged_text(clause), clause_context(doc, clause, by_address)
 
     def scores(self, text: str, context: str = "", vector: np.ndarray | None = None,
