@@ -157,8 +157,8 @@ def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:
         "labels_changed": sum(a != b for a, b in zip(short, inputs))}
     cv.update(_baselines_without_text(files, gold, folds, _total, score))
     # the same 5-fold CV over other shuffles of the labels: how much of a difference is the folds' luck
-    shuffles = [_shuffled_folds(len(labels), seed) for seed in range(REPEATS)]
-    runs = [score(tagging.out_of_fold(grid, f, written)[0], gold) for f in shuffles]
+    shuffles = [_shuffled_folds(len(labels), seed) for seed in range(REPEATS)]  # the first are `folds`
+    runs = [score(oof, gold)] + [score(tagging.out_of_fold(grid, f, written)[0], gold) for f in shuffles[1:]]
     cv["repeated"] = _summary(runs)
     if alternatives:
         # per-topic thresholds: on each fold's training labels, the fold's shared choice plus an offset per topic

@@ -159,6 +159,38 @@ def test_a_document_is_tagged_clause_by_clause_as_each_clause_alone_with_its_bre
     assert [c.tags for c in doc.clauses] == alone
 
 
+def test_the_tagging_tuning_tags_the_held_out_labels_as_the_product_does():
+    """bench/tune_tagging.py decides the labels many at once; its figures are the product's only if every held-out
+    label gets from Tagger.tag_text (with its fold's choice and its background) what the tuning gave it. The script
+    checks that and stops otherwise (docs/RELIABILITY.md); here on a few parameter sets, and the check must fail
+    when a label's topics differ."""
+    import numpy as np
+
+    from docsearch.tagging import TaggerParams
+
+    labels = need_shared("eval", "topics", "labels.jsonl")
+    docs = need_shared("corpus", "raw")
+    path = list(sys.path)
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import tune_tagging as tt
+    finally:
+        sys.path[:] = path  # the bench's folders stay off the path of the other tests
+
+    d = tt.prepare(labels, docs)
+    tagging = tt._Tagging(d.ids, d.gold, d.bg, np.zeros_like(d.own))
+    grid = [TaggerParams(), TaggerParams(background=0.0), TaggerParams(alpha=1.0, threshold=0.4, ratio=0.7),
+            TaggerParams(context_weight=0.1, background=1.0)]
+    folds = tt._shuffled_folds(len(d.labels), 0)
+    oof, choices = tagging.out_of_fold(grid, folds, (d.own, d.ctx, d.cos))
+    tt._check_against_tagger(d.base, choices, folds, d.inputs, d.vecs, d.backgrounds, oof)
+    wrong = [list(x) for x in oof]
+    i = folds[0][0]
+    wrong[i] = [t for t in d.ids if t not in oof[i]][:1]
+    with pytest.raises(AssertionError):
+        tt._check_against_tagger(d.base, choices, folds, d.inputs, d.vecs, d.backgrounds, wrong)
+
+
 def test_document_topics_aggregate_clauses(tagger):
     from docsearch.structure import parse_file
     from tests.conftest import SAMPLES
