@@ -85,6 +85,7 @@ class LabelData:
     backgrounds: list[np.ndarray | None]  # Tagger.backgrounds' row of each label's clause
     bg: np.ndarray  # the same, zeros where a label has none
     files: list[str]
+    documents: list  # each label's parsed document (None where not found)
 
 
 def prepare(labels_path, docs, report: bool = False) -> LabelData:
@@ -114,7 +115,7 @@ def prepare(labels_path, docs, report: bool = False) -> LabelData:
     bg = np.array([b if b is not None else zeros for b in backgrounds])
     return LabelData(labels=labels, inputs=inputs, emb=emb, cache=cache, vecs=vecs, gold=gold, base=base,
                      protos=protos, ids=ids, own=own, ctx=ctx, cos=vecs @ protos.T, backgrounds=backgrounds, bg=bg,
-                     files=[lab.get("file") or "" for lab in labels])
+                     files=[lab.get("file") or "" for lab in labels], documents=documents)
 
 
 def _run(labels_path, docs, report: bool, alternatives: bool = False) -> dict:

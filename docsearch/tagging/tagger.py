@@ -131,23 +131,30 @@ class Tagger:
                 self._exclude.append((ti, re.compile("|".join(re.escape(match_form(x)) for x in topic.exclude))))
 
     def lexicon(self, text: str) -> tuple[np.ndarray, list[list[str]]]:
-        """Per topic: raw lexicon score and the terms matched. Abbreviations count as the words they stand for
-        ("CĐS", "CCHC"; text/vocabulary.py), as they do in search. The name of a body ("Bộ Khoa học và Công nghệ",
-        "Sở TN&MT", "Ban Tuyên giáo Trung ương"; text/analysis.py::without_body_names) says who carries a task
-        out, not what the task is about, so its words count only when nothing else in the text names a field
-        ("Triển khai đề án | Sở Y tế")."""
-        low = match_form(expand_abbreviations(text))
-        without_bodies = without_body_names(low)
-        scores, evidence = self._match(without_bodies)
-        if without_bodies != low and not scores.any():
-            scores, evidence = self._match(low)
-            evidence = [[f"{t} (tên cơ quan)" for t in ev] for ev in evidence]
-        return scores, evidence
-
-    def _match(self, low: str) -> tuple[np.ndarray, list[list[str]]]:
+        """Per topic: raw lexicon score and the terms matched (the sum and the keys of `terms`)."""
         n = len(self.taxonomy.topics)
         scores = np.zeros(n)
         evidence: list[list[str]] = [[] for _ in range(n)]
+        for (ti, term), value in self.terms(text).items():
+            scores[ti] += value
+            evidence[ti].append(term)
+        return scores, evidence
+
+    def terms(self, text: str) -> dict[tuple[int, str], float]:
+        """What each term of the lexicon found in a text adds to its topic's raw score, by (topic index, term as
+        shown). Abbreviations count as the words they stand for ("CĐS", "CCHC"; text/vocabulary.py), as they do in
+        search. The name of a body ("Bộ Khoa học và Công nghệ", "Sở TN&MT", "Ban Tuyên giáo Trung ương";
+        text/analysis.py::without_body_names) says who carries a task out, not what the task is about, so its words
+        count only when nothing else in the text names a field ("Triển khai đề án | Sở Y tế"), and are then shown
+        as a body's name. bench/tagging_probes.py weighs the terms one by one with this."""
+        low = match_form(expand_abbreviations(text))
+        without_bodies = without_body_names(low)
+        found = self._match(without_bodies)
+        if without_bodies != low and not found:
+            return {(ti, f"{term} (tên cơ quan)"): v for (ti, term), v in self._match(low).items()}
+        return found
+
+    def _match(self, low: str) -> dict[tuple[int, str], float]:
         excluded = {ti: [m.span() for m in rx.finditer(low)] for ti, rx in self._exclude}
         counts: dict[tuple[int, str], int] = {}
         for m in self._re.finditer(low):
@@ -157,11 +164,8 @@ class Tagger:
                     continue
                 key = (ti, term)
                 counts[key] = counts.get(key, 0) + 1
-        for (ti, term), c in counts.items():
-            w = dict(self._term_topics[term])[ti]
-            scores[ti] += w * (1 + 0.25 * (min(c, 5) - 1))
-            evidence[ti].append(term)
-        return scores, evidence
+        return {(ti, term): dict(self._term_topics[term])[ti] * (1 + 0.25 * (min(c, 5) - 1))
+                for (ti, term), c in counts.items()}
 
     @cached_property
     def fingerprint(self) -> str:

@@ -94,6 +94,31 @@ def test_the_name_of_the_body_that_carries_a_task_out_is_no_evidence_of_its_topi
     assert "giao-duc-nhan-luc" in topics(f"{task}; nâng cấp cơ sở giáo dục và đào tạo")
 
 
+def test_each_term_found_adds_its_weight_to_its_topic_and_the_lexicon_is_their_sum():
+    """Tagger.terms says what each term found adds (bench/tagging_probes.py weighs terms one by one with it): its
+    weight, a quarter more for each repeat up to five; Tagger.lexicon is the sum per topic and lists the terms."""
+    lexical = Tagger(load_taxonomy())
+    ids = [t.id for t in lexical.taxonomy.topics]
+    topic = ids.index("dat-dai")
+    weight = lexical.taxonomy.get("dat-dai").terms["thu hồi đất"]
+    once = lexical.terms("Đẩy nhanh thu hồi đất")
+    assert once[(topic, "thu hồi đất")] == weight
+    thrice = lexical.terms("thu hồi đất; thu hồi đất và thu hồi đất")
+    assert thrice[(topic, "thu hồi đất")] == pytest.approx(1.5 * weight)
+    seven = lexical.terms("; ".join(["thu hồi đất"] * 7))
+    assert seven[(topic, "thu hồi đất")] == pytest.approx(2.0 * weight)
+    text = "Đẩy nhanh thu hồi đất, bồi thường, tái định cư để phát triển nhà ở xã hội cho công nhân"
+    scores, evidence = lexical.lexicon(text)
+    found = lexical.terms(text)
+    assert len({ti for ti, _ in found}) >= 2
+    for ti in range(len(ids)):
+        assert scores[ti] == pytest.approx(sum(v for (t, _), v in found.items() if t == ti))
+        assert evidence[ti] == [term for t, term in found if t == ti]
+    # a body's name alone still counts, shown as one
+    body = lexical.terms("Sở Y tế")
+    assert body and all(term.endswith("(tên cơ quan)") for _, term in body)
+
+
 DIGITAL_RESOLUTION = """NGHỊ QUYẾT
 Về chuyển đổi số trong cơ quan nhà nước của tỉnh
 
