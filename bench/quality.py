@@ -13,6 +13,7 @@ Usage: python bench/quality.py"""
 
 from __future__ import annotations
 
+import json
 import time
 
 import numpy as np
@@ -79,6 +80,22 @@ def alternatives() -> dict[str, dict]:
     return out
 
 
+def _shipped_strength(rk: dict) -> str:
+    """What the shipped ranker carries, beside the strengths this run's folds chose."""
+    from docsearch.search.ranker import MODEL_PATH
+
+    info = json.loads(MODEL_PATH.read_text(encoding="utf-8").split("\n", 1)[0][1:])
+    return (f"The shipped model carries {info.get('strength')} (`bench/tune_ranker.py --write` on {info.get('trained')}, "
+            f"the median of the folds' choices then). The folds' objectives lie close together (per fold, in the "
+            f"order of the strengths: {rk['strength_objectives']}), so their choices swing between runs, and a "
+            f"strength is a share of a correction whose size depends on the settings its own fold chose (base_scale "
+            f"1 or 3): pairing the most frequent settings with a strength chosen under others is no choice for them. "
+            f"A trial write on 2026-12-05 (the most frequent settings, base_scale 3, with 0.25, best on the folds' "
+            f"mean objective) gave ALQAC without diacritics 0.9451 in-sample against 0.9658 for the shipped model "
+            f"and the staff set typed without marks 0.7452 against 0.7312 (`bench/staff.py`); it was not kept. "
+            f"Choosing the strength for the shipped settings alone is open.")
+
+
 def _retrieval_md() -> str:
     import tune_fusion
     import tune_ranker
@@ -121,8 +138,8 @@ def _retrieval_md() -> str:
                 f"{rk['fusion_typed']['mrr'] - rk['fusion_unmarked']['mrr']:.4f}). Search adds the share `strength` "
                 f"of the trees' correction to the fusion score; each outer fold chose it among {rk['strengths']} "
                 f"by a nested CV on both dev sets typed without marks, weighted equally (ALQAC MRR@10 out of an "
-                f"inner CV, the staff set's nDCG@10 on its training folds): chosen {rk['strengths_chosen']}; the "
-                f"shipped model carries their median. The staff columns rank the candidates alone (without the "
+                f"inner CV, the staff set's nDCG@10 on its training folds): chosen {rk['strengths_chosen']}. "
+                f"{_shipped_strength(rk)} The staff columns rank the candidates alone (without the "
                 f"named-document, pasted-task and article-grouping steps that `bench/staff.py` includes). Per kind "
                 f"without diacritics, fusion: {rk.get('fusion_stripped_kinds')}, learned at full strength: "
                 f"{rk.get('learned_stripped_kinds')}, product: {rk.get('auto_stripped_kinds')}. The trees, learned "
