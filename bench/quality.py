@@ -92,7 +92,7 @@ def _shipped_strength(rk: dict) -> str:
             f"1 or 3): pairing the most frequent settings with a strength chosen under others is no choice for them. "
             f"A trial write on 2026-12-05 (the most frequent settings, base_scale 3, with 0.25, best on the folds' "
             f"mean objective) gave ALQAC without diacritics 0.9451 in-sample against 0.9658 for the shipped model "
-            f"and the staff set typed without marks 0.7452 against 0.7312 (`bench/staff.py`); it was not kept. "
+            f"and the staff set typed without marks 0.7452 against 0.7312 (`bench/staff.py`); it was not kept, and no script here reproduces it. "
             f"Choosing the strength for the shipped settings alone is open.")
 
 
