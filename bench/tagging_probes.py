@@ -57,7 +57,7 @@ from tune_tagging import (  # noqa: E402
     prepare,
 )
 
-from docsearch.evaluate.tagging import find_clause, score  # noqa: E402
+from docsearch.evaluate.tagging import label_backgrounds, label_positions, score  # noqa: E402
 from docsearch.tagging.tagger import combine, further_scores, keep  # noqa: E402
 
 PROBES = ("sentences", "description_parts", "query_prototypes", "scope_notes", "corpus_classifier", "term_weights", "stacked")
@@ -184,15 +184,10 @@ class _TermWeights:
         T = len(d.ids)
         label_terms = [d.base.terms(text) for text, _, _ in d.inputs]
         docs: dict[int, list[dict]] = {}  # each labelled document's clauses' terms, read as Tagger.backgrounds
-        self.at: list[tuple[int, int | None] | None] = []  # each label's document and clause position
-        for lab, doc in zip(d.labels, d.documents):
-            if doc is None or len(doc.clauses) < 2:
-                self.at.append(None)
-                continue
-            if id(doc) not in docs:
+        for doc in d.documents:
+            if doc is not None and id(doc) not in docs:
                 docs[id(doc)] = [d.base.terms(tagged_text(c)) for c in doc.clauses]
-            c = find_clause(doc, lab.get("locator"), lab["text"])
-            self.at.append((id(doc), next((i for i, x in enumerate(doc.clauses) if x is c), None)))
+        self.positions = label_positions(d.labels, d.documents)
         keys = sorted({k for t in label_terms for k in t} | {k for rows in docs.values() for t in rows for k in t})
         col = {k: i for i, k in enumerate(keys)}
 
@@ -209,6 +204,8 @@ class _TermWeights:
         self.docs = {k: matrix(rows) for k, rows in docs.items()}
         if not np.allclose(self.L @ self.topic_of, d.own):
             raise AssertionError("Tagger.terms does not sum to Tagger.lexicon")
+        if not np.allclose(self.backgrounds(np.ones(len(keys))), d.bg):
+            raise AssertionError("the backgrounds read term by term differ from Tagger.backgrounds'")
         gold = np.array([[t in g for t in d.ids] for g in d.gold])
         self.found = self.L > 0
         self.right = self.found & gold[:, [k[0] for k in keys]]
@@ -228,13 +225,10 @@ class _TermWeights:
         return m(k, n), m(k[None] - self.right[train], n[None] - self.found[train])
 
     def backgrounds(self, mult: np.ndarray) -> np.ndarray:
+        """Each label's background (evaluate.tagging.label_backgrounds) with the terms weighed by `mult`."""
         rows = {k: (m * mult) @ self.topic_of for k, m in self.docs.items()}
-        out = np.zeros_like(self.d.own)
-        for i, at in enumerate(self.at):
-            if at is not None:
-                r = rows[at[0]]
-                out[i] = (r.sum(0) - r[at[1]]) / (len(r) - 1) if at[1] is not None else r.mean(0)
-        return out
+        found = label_backgrounds(self.d.base, self.d.labels, self.d.documents, self.positions, rows)
+        return np.array([b if b is not None else np.zeros(len(self.d.ids)) for b in found])
 
     def out_of_fold(self, folds, grid) -> tuple[list[list[str]], list]:
         d = self.d

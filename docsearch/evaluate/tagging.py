@@ -88,27 +88,38 @@ def label_inputs(labels: list[dict], docs_dir: Path | None,
     return out
 
 
-def label_backgrounds(tagger: Tagger, labels: list[dict],
-                      documents: list[Document | None]) -> list[np.ndarray | None]:
+def label_positions(labels: list[dict], documents: list[Document | None]) -> list[int | None]:
+    """Where each label's clause stands in its document's clauses (None where the label has no document or its
+    clause is not found)."""
+    out: list[int | None] = []
+    for lab, doc in zip(labels, documents):
+        c = find_clause(doc, lab.get("locator"), lab["text"]) if doc is not None else None
+        out.append(next((i for i, x in enumerate(doc.clauses) if x is c), None) if c is not None else None)
+    return out
+
+
+def label_backgrounds(tagger: Tagger, labels: list[dict], documents: list[Document | None],
+                      positions: list[int | None] | None = None,
+                      rows: dict[int, np.ndarray] | None = None) -> list[np.ndarray | None]:
     """Each label's background as the product gives its clause one (Tagger.backgrounds: the mean evidence of the
     document's other clauses; None where the label has no document). A label whose clause is not found gets the
     mean over the whole document. The product tags a clause against the rest of its document, so the evaluation
-    does too."""
+    does too. `positions`: label_positions, when the caller has them; `rows`: each document's clauses' raw
+    evidence by id(document), when the caller reads them otherwise (bench/tagging_probes.py weighs terms)."""
+    positions = label_positions(labels, documents) if positions is None else positions
     cache: dict[int, np.ndarray | None] = {}
     out: list[np.ndarray | None] = []
-    for lab, doc in zip(labels, documents):
+    for doc, at in zip(documents, positions):
         if doc is None:
             out.append(None)
             continue
         if id(doc) not in cache:
-            cache[id(doc)] = tagger.backgrounds(doc)
-        rows = cache[id(doc)]
-        if rows is None:
+            cache[id(doc)] = tagger.backgrounds(doc, None if rows is None else rows[id(doc)])
+        background = cache[id(doc)]
+        if background is None:
             out.append(None)
             continue
-        c = find_clause(doc, lab.get("locator"), lab["text"])
-        at = next((i for i, x in enumerate(doc.clauses) if x is c), None)
-        out.append(rows[at] if at is not None else rows.mean(axis=0))
+        out.append(background[at] if at is not None else background.mean(axis=0))
     return out
 
 
