@@ -81,19 +81,17 @@ def alternatives() -> dict[str, dict]:
 
 
 def _shipped_strength(rk: dict) -> str:
-    """What the shipped ranker carries, beside the strengths this run's folds chose."""
+    """What the shipped ranker carries and how it was chosen, beside the strengths this run's folds chose."""
     from docsearch.search.ranker import MODEL_PATH
 
     info = json.loads(MODEL_PATH.read_text(encoding="utf-8").split("\n", 1)[0][1:])
-    return (f"The shipped model carries {info.get('strength')} (`bench/tune_ranker.py --write` on {info.get('trained')}, "
-            f"the median of the folds' choices then). The folds' objectives lie close together (per fold, in the "
-            f"order of the strengths: {rk['strength_objectives']}), so their choices swing between runs, and a "
-            f"strength is a share of a correction whose size depends on the settings its own fold chose (base_scale "
-            f"1 or 3): pairing the most frequent settings with a strength chosen under others is no choice for them. "
-            f"A trial write on 2026-12-05 (the most frequent settings, base_scale 3, with 0.25, best on the folds' "
-            f"mean objective) gave ALQAC without diacritics 0.9451 in-sample against 0.9658 for the shipped model "
-            f"and the staff set typed without marks 0.7452 against 0.7312 (`bench/staff.py`); it was not kept, and no script here reproduces it. "
-            f"Choosing the strength for the shipped settings alone is open.")
+    return (f"The shipped model carries {info.get('strength')} with the settings {info.get('config')} (`bench/tune_ranker.py "
+            f"--write` on {info.get('trained')}: the choice each outer fold made, run once more on all of both sets, "
+            f"the settings by a 5-fold CV over every ALQAC question, then the strength for those settings by the same "
+            f"nested objective, per strength {info.get('strength_objective')}). The outer folds' objectives lie close "
+            f"together (per fold, in the order of the strengths: {rk['strength_objectives']}), so their choices swing "
+            f"between runs; they measure the procedure and are not combined into the shipped model, since a strength "
+            f"is a share of a correction whose size depends on the settings chosen with it (base_scale 1 or 3).")
 
 
 def _retrieval_md() -> str:

@@ -28,9 +28,13 @@ as well (each staff query weighted 4 or 10) did not remove the loss and made the
 so they are trained on ALQAC alone. A length guard (fusion also for queries without marks shorter than the training
 questions) was measured by this script as of commit 089e3aa and not shipped: it cost ALQAC more than it won on the
 staff set.
-`--write` then trains on every ALQAC question with the settings most outer folds chose and writes
-docsearch/search/ranker.txt with the median of the strengths the folds chose (a JSON header line says how it was
-made and its cross-validated figures).
+`--write` then runs the same choice once more on all of both sets, as each outer fold ran it on its training part
+(the settings by a k-fold CV over every ALQAC question, the trees trained on every question, then the strength for
+those settings by the same nested objective over every question and the whole stripped staff set) and writes
+docsearch/search/ranker.txt (a JSON header line says how it was made, the objective of each strength and the
+cross-validated figures of the procedure). The out-of-fold figures measure that procedure; the outer folds' own
+choices are printed beside them but never combined into the shipped model, since a strength is a share of a
+correction whose size depends on the settings it was chosen with.
 
 Usage: python bench/ingest.py (once, for the staff index); python bench/tune_ranker.py [--folds 5] [--write]"""
 
@@ -39,7 +43,6 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -307,10 +310,17 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
                strengths_chosen=chosen_strengths, strength_objectives=objectives, strengths=list(STRENGTHS),
                feature_seconds=round(t1 - t0, 1))
     if write:
-        c = Counter(chosen_configs).most_common(1)[0][0]
-        model = _train(data.training(np.arange(n)), CONFIGS[c])
+        # the procedure each outer fold ran, now on everything: k folds over all the questions (an outer fold's
+        # inner CV had k - 1 over its training part)
+        every_a, every_s = np.arange(n), np.arange(ns)
+        c = _choose_config(data, every_a, folds + 1, seed)
+        model = _train(data.training(every_a), CONFIGS[c])
+        best, objective = _choose_strength(data, every_a, every_s, CONFIGS[c], model, folds + 1, seed)
+        out.update(written_config=c, written_strength=STRENGTHS[best],
+                   written_objective=[round(float(o), 4) for o in objective])
         info = {"features": list(FEATURES), "config": CONFIGS[c], "base_scale": model.base_scale,
-                "strength": float(np.median(chosen_strengths)),
+                "strength": STRENGTHS[best],
+                "strength_objective": dict(zip(map(str, STRENGTHS), out["written_objective"])),
                 "trained_on": f"ALQAC 2022 ({n} questions, as typed and without diacritics)",
                 "trained": date.today().isoformat(),
                 "cv": {k: out[k] for k in out if k.startswith(("learned_", "fusion_", "auto_"))}}

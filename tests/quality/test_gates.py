@@ -29,7 +29,7 @@ GATES = {
     # in-sample twice over: by default a query without marks is ordered by the learned ranker (a quarter of its
     # trees' correction added to fusion), the trees trained on these very questions (out of fold it gives 0.9360:
     # bench/RESULTS.md); the gate still catches a ranker that got worse
-    "retrieval hybrid, no diacritics MRR@10": (0.9658, 0.010),
+    "retrieval hybrid, no diacritics MRR@10": (0.9650, 0.010),
     "linking Hit@5": (0.9637, 0.015),
     "linking MRR@10": (0.8753, 0.015),
     # the tasks and group headings written with abbreviations as provincial programmes write them
