@@ -13,7 +13,6 @@ Usage: python bench/quality.py"""
 
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
@@ -82,16 +81,20 @@ def alternatives() -> dict[str, dict]:
 
 def _shipped_strength(rk: dict) -> str:
     """What the shipped ranker carries and how it was chosen, beside the strengths this run's folds chose."""
-    from docsearch.search.ranker import MODEL_PATH
+    from tune_ranker import CONFIGS
 
-    info = json.loads(MODEL_PATH.read_text(encoding="utf-8").split("\n", 1)[0][1:])
+    from docsearch.search.ranker import LearnedRanker
+
+    info = LearnedRanker().info
+    scales = " or ".join(f"{s:g}" for s in sorted({c["base_scale"] for c in CONFIGS}))
     return (f"The shipped model carries {info.get('strength')} with the settings {info.get('config')} (`bench/tune_ranker.py "
             f"--write` on {info.get('trained')}: the choice each outer fold made, run once more on all of both sets, "
-            f"the settings by a 5-fold CV over every ALQAC question, then the strength for those settings by the same "
-            f"nested objective, per strength {info.get('strength_objective')}). The outer folds' objectives lie close "
-            f"together (per fold, in the order of the strengths: {rk['strength_objectives']}), so their choices swing "
-            f"between runs; they measure the procedure and are not combined into the shipped model, since a strength "
-            f"is a share of a correction whose size depends on the settings chosen with it (base_scale 1 or 3).")
+            f"the settings by a {info.get('folds')}-fold CV over every ALQAC question, then the strength for those "
+            f"settings by the same nested objective, per strength {info.get('strength_objective')}). The outer folds' "
+            f"objectives lie close together (per fold, in the order of the strengths: {rk['strength_objectives']}), "
+            f"so their choices swing between runs; they measure the procedure and are not combined into the shipped "
+            f"model, since a strength is a share of a correction whose size depends on the settings chosen with it "
+            f"(base_scale {scales}).")
 
 
 def _retrieval_md() -> str:

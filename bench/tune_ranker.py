@@ -320,7 +320,7 @@ def run(passages=ALQAC / "corpus.jsonl", queries=ALQAC / "queries.jsonl", staff_
                    written_objective=[round(float(o), 4) for o in objective])
         info = {"features": list(FEATURES), "config": CONFIGS[c], "base_scale": model.base_scale,
                 "strength": STRENGTHS[best],
-                "strength_objective": dict(zip(map(str, STRENGTHS), out["written_objective"])),
+                "strength_objective": dict(zip(map(str, STRENGTHS), out["written_objective"])), "folds": folds,
                 "trained_on": f"ALQAC 2022 ({n} questions, as typed and without diacritics)",
                 "trained": date.today().isoformat(),
                 "cv": {k: out[k] for k in out if k.startswith(("learned_", "fusion_", "auto_"))}}
